@@ -1,0 +1,101 @@
+// Action matching (spec §3.1): `service:ActionName`, both parts case-insensitive; `*` and `?` in
+// either part; the lone `*` matches every action of every service. The matcher answers "does any
+// listed pattern match"; the caller negates it for NotAction.
+//
+// The pattern's service part is matched against the request action up to its first colon, and the
+// name part against the rest. A pattern without a colon (other than `*`) matches nothing: the
+// validator reports it as an error (spec §2.3); this is the engine's guard.
+
+import { Glob } from './glob.ts';
+
+export interface ActionMatcher {
+  test(actionLower: string): boolean; // caller passes the request action already lower-cased
+  /** Lower-cased service prefixes this matcher can match; null when any service can (e.g. "*", "*:Get*", or a wildcard in the prefix). Used by the lead to index statements by service. */
+  services: ReadonlySet<string> | null;
+  patterns: string[]; // as written, for explanations
+}
+
+interface ServiceGlob {
+  /** Exact service prefix, lower-cased. */
+  service: string;
+  name: Glob;
+}
+
+interface AnyServiceGlob {
+  service: Glob;
+  name: Glob;
+}
+
+function hasWild(s: string): boolean {
+  return s.includes('*') || s.includes('?');
+}
+
+class CompiledActionMatcher implements ActionMatcher {
+  constructor(
+    readonly patterns: string[],
+    readonly services: ReadonlySet<string> | null,
+    private readonly all: boolean,
+    private readonly exact: ReadonlySet<string>,
+    private readonly byService: readonly ServiceGlob[],
+    private readonly anyService: readonly AnyServiceGlob[],
+  ) {}
+
+  test(actionLower: string): boolean {
+    if (this.all) return true;
+    if (this.exact.has(actionLower)) return true;
+    const byService = this.byService;
+    const anyService = this.anyService;
+    if (byService.length === 0 && anyService.length === 0) return false;
+    const colon = actionLower.indexOf(':');
+    if (colon < 0) return false;
+    const n = actionLower.length;
+    for (let i = 0; i < byService.length; i++) {
+      const g = byService[i]!;
+      if (g.service.length === colon && actionLower.startsWith(g.service) && g.name.matchRange(actionLower, colon + 1, n)) {
+        return true;
+      }
+    }
+    for (let i = 0; i < anyService.length; i++) {
+      const g = anyService[i]!;
+      if (g.service.matchRange(actionLower, 0, colon) && g.name.matchRange(actionLower, colon + 1, n)) return true;
+    }
+    return false;
+  }
+}
+
+/** Compiles Action / NotAction patterns. Exact patterns become one Set lookup. */
+export function compileActionMatcher(patterns: string[]): ActionMatcher {
+  let all = false;
+  let anyServicePossible = false;
+  const services = new Set<string>();
+  const exact = new Set<string>();
+  const byService: ServiceGlob[] = [];
+  const anyService: AnyServiceGlob[] = [];
+  for (const written of patterns) {
+    const p = written.toLowerCase();
+    if (p === '*') {
+      all = true;
+      continue;
+    }
+    const colon = p.indexOf(':');
+    if (colon < 0) continue; // not `service:action`: never matches (validator error)
+    const service = p.slice(0, colon);
+    const name = p.slice(colon + 1);
+    if (hasWild(service)) {
+      anyServicePossible = true;
+      anyService.push({ service: new Glob([service]), name: new Glob([name]) });
+      continue;
+    }
+    services.add(service);
+    if (!hasWild(name)) exact.add(p);
+    else byService.push({ service, name: new Glob([name]) });
+  }
+  return new CompiledActionMatcher(
+    [...patterns],
+    all || anyServicePossible ? null : services,
+    all,
+    exact,
+    byService,
+    anyService,
+  );
+}

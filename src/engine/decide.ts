@@ -1,0 +1,495 @@
+// The decision flow of spec §1.7 over every policy type. Two phases:
+//   1. scan: every applicable policy group is matched against the request, collecting matching
+//      Deny and Allow statements (fast path: only statements indexed under the request's service;
+//      traced path: every statement, recording why each did not match);
+//   2. conclude: a pure function of the scan that walks the gates in AWS's order.
+// Both paths share `conclude`, so the explanation can never disagree with the decision.
+
+import { catalog } from '../catalog/index.ts';
+import type { CompiledPolicy, CompiledStatement } from './compile.ts';
+import { StatementIndex } from './compile.ts';
+import { stronger, type PrincipalMatch } from './principal.ts';
+import type { Principal, Request } from './request.ts';
+import type {
+  Decision,
+  EvaluationResult,
+  Explanation,
+  Gate,
+  StatementMiss,
+  StatementRef,
+  StatementTrace,
+} from './types.ts';
+
+export interface PolicySetInput {
+  /** Identity policies: the user's own and its groups', or the role's. */
+  identity?: CompiledPolicy[];
+  boundary?: CompiledPolicy | null;
+  /** Session policies passed when the session was created; undefined/null: none passed. */
+  session?: CompiledPolicy[] | null;
+  /** The resource-based policy of the requested resource (a bucket policy, key policy, trust policy …). */
+  resource?: CompiledPolicy | null;
+  /** SCPs per organization level, root first, account last (spec §1.1 step 4). */
+  scps?: CompiledPolicy[][];
+  /** RCPs per organization level, root first (spec §1.1 step 3). */
+  rcps?: CompiledPolicy[][];
+  organization?: {
+    /** Principals and resources of the management account are never restricted by SCPs/RCPs (§1.4). */
+    managementAccount?: string;
+    /** Member accounts; when given, other accounts are outside the organization. */
+    accounts?: string[];
+  };
+}
+
+/** A compiled set of policies that apply to one principal (and one resource policy). */
+export class PolicySet {
+  readonly identity: StatementIndex;
+  readonly boundary: StatementIndex | null;
+  readonly session: StatementIndex | null;
+  readonly resource: StatementIndex | null;
+  readonly scps: StatementIndex[];
+  readonly rcps: StatementIndex[];
+  readonly managementAccount: string | undefined;
+  readonly memberAccounts: ReadonlySet<string> | null;
+  /** Policies in the order they were given, per type, for traces. */
+  readonly policies: { type: string; level?: number; policy: CompiledPolicy }[] = [];
+  private readonly order = new Map<CompiledStatement, number>();
+
+  constructor(input: PolicySetInput) {
+    const identity = input.identity ?? [];
+    this.identity = this.index(identity, 'identity');
+    this.boundary = input.boundary ? this.index([input.boundary], 'boundary') : null;
+    this.session = input.session ? this.index(input.session, 'session') : null;
+    this.resource = input.resource ? this.index([input.resource], 'resource') : null;
+    this.scps = (input.scps ?? []).map((level, i) => this.index(level, 'scp', i));
+    this.rcps = (input.rcps ?? []).map((level, i) => this.index(level, 'rcp', i));
+    this.managementAccount = input.organization?.managementAccount;
+    this.memberAccounts = input.organization?.accounts ? new Set(input.organization.accounts) : null;
+  }
+
+  private index(policies: CompiledPolicy[], type: string, level?: number): StatementIndex {
+    const statements: CompiledStatement[] = [];
+    for (const policy of policies) {
+      this.policies.push(level === undefined ? { type, policy } : { type, level, policy });
+      for (const s of policy.statements) {
+        if (!this.order.has(s)) this.order.set(s, this.order.size);
+        statements.push(s);
+      }
+    }
+    return new StatementIndex(statements);
+  }
+
+  /** Sorts statement lists into the order the policies were given (for stable explanations). */
+  sort(list: CompiledStatement[]): CompiledStatement[] {
+    if (list.length > 1) list.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    return list;
+  }
+
+  inOrganization(account: string | undefined): boolean {
+    if (!account || account === this.managementAccount) return false;
+    return this.memberAccounts === null || this.memberAccounts.has(account);
+  }
+}
+
+export function compilePolicySet(input: PolicySetInput): PolicySet {
+  return new PolicySet(input);
+}
+
+// ---------------------------------------------------------------------------------------------
+// phase 1: scanning
+
+/** What a scan found; the same shape from the fast and the traced path. */
+interface Scan {
+  denies: CompiledStatement[];
+  identityAllows: CompiledStatement[];
+  boundaryAllows: CompiledStatement[];
+  sessionAllows: CompiledStatement[];
+  resourceAllows: CompiledStatement[];
+  /** Strongest way a matching resource-policy Allow named the caller. */
+  rbp: PrincipalMatch;
+  /** Per level: the matching Allow statements. */
+  scpAllows: CompiledStatement[][];
+  rcpAllows: CompiledStatement[][];
+}
+
+/** Which policy groups apply to this request (spec §1.1, §1.4, §1.5). */
+interface Applicability {
+  identity: boolean;
+  boundary: boolean;
+  session: boolean;
+  scp: boolean;
+  rcp: boolean;
+  crossAccount: boolean;
+}
+
+let rcpServicesCache: ReadonlySet<string> | undefined;
+function rcpServices(): ReadonlySet<string> {
+  return (rcpServicesCache ??= catalog.rcpServices());
+}
+
+function applicability(req: Request, set: PolicySet): Applicability {
+  const p = req.principal;
+  const signed = p.kind !== 'anonymous' && p.kind !== 'service';
+  const identity = p.kind === 'user' || p.kind === 'role' || p.kind === 'federated-user';
+  return {
+    identity,
+    boundary: identity && set.boundary !== null,
+    session: p.kind === 'role' || p.kind === 'federated-user',
+    // SCPs restrict principals of member accounts, never anonymous callers, service principals,
+    // the management account or service-linked roles (spec §1.4, §1.5).
+    scp: set.scps.length > 0 && signed && !p.serviceLinked && set.inOrganization(p.account),
+    // RCPs restrict resources of member accounts, for the services that support them (§1.5).
+    rcp:
+      set.rcps.length > 0 &&
+      !p.serviceLinked &&
+      set.inOrganization(req.resourceAccount) &&
+      rcpServices().has(req.service) &&
+      req.actionLower !== 'kms:retiregrant',
+    crossAccount: signed && req.resourceAccount !== undefined && req.resourceAccount !== p.account,
+  };
+}
+
+function actionMatches(s: CompiledStatement, req: Request): boolean {
+  return s.action.test(req.actionLower) !== s.notAction;
+}
+
+function resourceMatches(s: CompiledStatement, req: Request): boolean {
+  return s.resource === null || s.resource.test(req) !== s.notResource;
+}
+
+/**
+ * How a resource-policy statement applies to the caller. For Allow: the strength of the match.
+ * For Deny with NotPrincipal: it applies unless the caller is excluded — and always applies to a
+ * principal with a permissions boundary (spec §1.3 NotPrincipal trap).
+ */
+function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: boolean): PrincipalMatch {
+  if (s.principal === null) return 'none'; // a resource-policy statement without Principal never matches (§3.3)
+  const m = s.principal.match(p);
+  if (!s.notPrincipal) return m;
+  if (hasBoundary) return 'direct';
+  return m === 'none' ? 'direct' : 'none';
+}
+
+function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
+  const scan: Scan = {
+    denies: [],
+    identityAllows: [],
+    boundaryAllows: [],
+    sessionAllows: [],
+    resourceAllows: [],
+    rbp: 'none',
+    scpAllows: [],
+    rcpAllows: [],
+  };
+  const ctx = req.context;
+  const visit = (list: readonly CompiledStatement[], allows: CompiledStatement[]) => {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (
+        actionMatches(s, req) &&
+        resourceMatches(s, req) &&
+        (s.condition === null || s.condition.test(ctx))
+      ) {
+        (s.deny ? scan.denies : allows).push(s);
+      }
+    }
+  };
+  const group = (idx: StatementIndex, allows: CompiledStatement[]) => {
+    visit(idx.forService(req.service), allows);
+    visit(idx.wildcard, allows);
+  };
+  if (app.identity) group(set.identity, scan.identityAllows);
+  if (app.boundary) group(set.boundary!, scan.boundaryAllows);
+  if (app.session && set.session) group(set.session, scan.sessionAllows);
+  if (set.resource) {
+    const hasBoundary = app.boundary;
+    const visitRbp = (list: readonly CompiledStatement[]) => {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i]!;
+        if (!actionMatches(s, req) || !resourceMatches(s, req)) continue;
+        const m = principalMatch(s, req.principal, hasBoundary);
+        if (m === 'none') continue;
+        if (s.condition !== null && !s.condition.test(ctx)) continue;
+        if (s.deny) scan.denies.push(s);
+        else {
+          scan.resourceAllows.push(s);
+          scan.rbp = stronger(scan.rbp, m);
+        }
+      }
+    };
+    visitRbp(set.resource.forService(req.service));
+    visitRbp(set.resource.wildcard);
+  }
+  if (app.scp) {
+    for (const level of set.scps) {
+      const allows: CompiledStatement[] = [];
+      group(level, allows);
+      scan.scpAllows.push(allows);
+    }
+  }
+  if (app.rcp) {
+    for (const level of set.rcps) {
+      const allows: CompiledStatement[] = [];
+      group(level, allows);
+      scan.rcpAllows.push(allows);
+    }
+  }
+  return scan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// phase 2: the gates, in AWS's order (spec §1.1, §1.7)
+
+interface Conclusion {
+  decision: Decision;
+  decidedBy: CompiledStatement[];
+  reason: string;
+  gates: Gate[];
+}
+
+/** Services whose resource policy must itself allow, even in the same account (spec §1.2). */
+function resourcePolicyRequired(req: Request): string | null {
+  if (req.service === 'kms' && req.arn && req.arn.resource.startsWith('key/')) {
+    return 'a KMS key policy must allow the caller (spec §1.2)';
+  }
+  if (req.actionLower.startsWith('sts:assumerole') && req.arn && req.arn.service === 'iam' && req.arn.resource.startsWith('role/')) {
+    return "the role's trust policy must allow the caller (spec §1.2)";
+  }
+  return null;
+}
+
+const RBP_WORDS: Record<PrincipalMatch, string> = {
+  none: 'no resource-policy Allow names the caller',
+  account: "a resource-policy Allow names the caller's account",
+  roleArn: "a resource-policy Allow names the caller's role",
+  viaFedUserParent: 'a resource-policy Allow names the IAM user behind the federated session',
+  direct: 'a resource-policy Allow names the caller directly',
+};
+
+function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, withGates: boolean): Conclusion {
+  const gates: Gate[] = [];
+  const gate = (g: Gate['gate'], outcome: Gate['outcome'], detail: string) => {
+    if (withGates) gates.push({ gate: g, outcome, detail });
+  };
+  const allows = (): CompiledStatement[] =>
+    set.sort([
+      ...scan.identityAllows,
+      ...scan.resourceAllows,
+      ...scan.boundaryAllows,
+      ...scan.sessionAllows,
+      ...scan.scpAllows.flat(),
+      ...scan.rcpAllows.flat(),
+    ]);
+  const deny = (g: Gate['gate'], reason: string): Conclusion => {
+    gate(g, 'fail', reason);
+    return { decision: 'implicitDeny', decidedBy: [], reason, gates };
+  };
+  const allow = (reason: string): Conclusion => ({ decision: 'allowed', decidedBy: allows(), reason, gates });
+
+  if (scan.denies.length > 0) {
+    const reason = `explicitly denied by ${scan.denies.length === 1 ? 'a matching Deny statement' : `${scan.denies.length} matching Deny statements`}`;
+    gate('explicit-deny', 'fail', reason);
+    return { decision: 'explicitDeny', decidedBy: set.sort(scan.denies), reason, gates };
+  }
+  gate('explicit-deny', 'pass', 'no Deny statement matches');
+
+  // RCPFullAWSAccess is attached to every level and cannot be detached, so the RCP Allow gate
+  // always passes; only an RCP Deny (swept above) restricts (spec §1.1 step 3, §9.12).
+  if (app.rcp) gate('rcp', 'pass', 'no RCP denies; RCPFullAWSAccess allows at every level');
+  else if (set.rcps.length) gate('rcp', 'skip', 'RCPs do not apply to this resource or service (spec §1.5)');
+
+  if (app.scp) {
+    const missing = scan.scpAllows.findIndex((l) => l.length === 0);
+    if (missing >= 0) return deny('scp', `no SCP at organization level ${missing} allows the request (spec §1.1 step 4)`);
+    gate('scp', 'pass', 'every organization level has an SCP Allow');
+  } else if (set.scps.length) gate('scp', 'skip', 'SCPs do not apply to this principal (spec §1.4, §1.5)');
+
+  const p = req.principal;
+  if (p.kind === 'anonymous' || p.kind === 'service') {
+    // Only a resource-policy Allow can grant an unsigned caller or a service principal (§1.7).
+    if (scan.rbp === 'direct') {
+      gate('resource-policy', 'pass', RBP_WORDS.direct);
+      return allow(`${p.kind === 'anonymous' ? 'the anonymous caller' : 'the service principal'} is allowed by the resource policy`);
+    }
+    return deny('anonymous', `no resource-policy Allow names ${p.kind === 'anonymous' ? 'the anonymous caller ("*")' : 'the service principal'}`);
+  }
+
+  const idAllow = p.kind === 'root' || scan.identityAllows.length > 0;
+  const sessionOk = (): boolean => {
+    if (!app.session) return true;
+    if (set.session === null) return p.kind === 'role'; // GetFederationToken without a policy grants nothing (§1.1 step 8)
+    return scan.sessionAllows.length > 0;
+  };
+  const sessionWhy = (): string =>
+    set.session === null
+      ? 'a federated-user session created without a session policy has no permissions (spec §1.1 step 8)'
+      : 'no session policy allows the request';
+  const ceilings = (): Conclusion | null => {
+    if (app.boundary) {
+      if (scan.boundaryAllows.length === 0) return deny('boundary', 'the permissions boundary does not allow the request');
+      gate('boundary', 'pass', 'the permissions boundary allows the request');
+    }
+    if (app.session) {
+      if (!sessionOk()) return deny('session', sessionWhy());
+      gate('session', 'pass', set.session ? 'a session policy allows the request' : 'a role session without session policy keeps the role permissions');
+    }
+    return null;
+  };
+  const identityWhy = p.kind === 'root' ? 'the root user has full access to its own account' : 'an identity policy allows the request';
+
+  if (app.crossAccount) {
+    // Both accounts must allow; the resource policy pierces no ceiling across accounts (§1.4).
+    gate('cross-account', 'pass', `principal account ${p.account} ≠ resource account ${req.resourceAccount}: both sides must allow`);
+    if (scan.rbp === 'none') return deny('resource-policy', "cross-account: the resource owner's policy does not allow the caller");
+    gate('resource-policy', 'pass', RBP_WORDS[scan.rbp]);
+    if (!idAllow) return deny('identity', "cross-account: no identity policy in the caller's account allows the request");
+    gate('identity', 'pass', identityWhy);
+    return ceilings() ?? allow('allowed in both accounts: identity policy and resource policy');
+  }
+
+  if (scan.rbp === 'direct') {
+    gate('resource-policy', 'pass', RBP_WORDS.direct + '; same account, so no identity, boundary or session policy is needed (§1.3)');
+    return allow('a same-account resource policy names the caller directly');
+  }
+  const mustHaveRbp = resourcePolicyRequired(req);
+  if (mustHaveRbp && scan.rbp === 'none') return deny('resource-policy', mustHaveRbp);
+  if (scan.rbp !== 'none') gate('resource-policy', 'pass', RBP_WORDS[scan.rbp]);
+  else if (set.resource) gate('resource-policy', 'skip', RBP_WORDS.none);
+
+  const rbpGrants = scan.rbp === 'roleArn' || scan.rbp === 'viaFedUserParent';
+  if (!idAllow && !rbpGrants) {
+    return deny(
+      'identity',
+      scan.rbp === 'account'
+        ? 'the resource policy delegates to the account, and no identity policy allows the request (spec §1.3)'
+        : 'no identity policy allows the request',
+    );
+  }
+  gate('identity', 'pass', idAllow ? identityWhy : RBP_WORDS[scan.rbp]);
+  return ceilings() ?? allow(idAllow ? 'allowed by identity policy' : 'allowed by the resource policy, within the boundary and session ceilings');
+}
+
+// ---------------------------------------------------------------------------------------------
+// traced scan and the public entry points
+
+function missOf(s: CompiledStatement, req: Request): StatementMiss | null {
+  if (!actionMatches(s, req)) {
+    return { element: s.notAction ? 'NotAction' : 'Action', action: req.action, patterns: s.action.patterns };
+  }
+  if (!resourceMatches(s, req)) {
+    const note = s.notResource ? `NotResource lists ${req.resource}` : s.resource!.note(req);
+    return {
+      element: s.notResource ? 'NotResource' : 'Resource',
+      resource: req.resource,
+      patterns: s.resource!.patterns,
+      ...(note ? { note } : {}),
+    };
+  }
+  return null;
+}
+
+interface Traced {
+  scan: Scan;
+  traces: StatementTrace[];
+  missing: Set<string>;
+}
+
+function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
+  const scan: Scan = {
+    denies: [],
+    identityAllows: [],
+    boundaryAllows: [],
+    sessionAllows: [],
+    resourceAllows: [],
+    rbp: 'none',
+    scpAllows: [],
+    rcpAllows: [],
+  };
+  const traces: StatementTrace[] = [];
+  const missing = new Set<string>();
+  const ctx = req.context;
+  const visit = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean) => {
+    for (const s of idx.all) {
+      let miss = missOf(s, req);
+      // A Resource that failed only for want of a variable's key still "needed" that key.
+      if (miss && (miss.element === 'Resource' || miss.element === 'NotResource') && s.resource) {
+        for (const k of s.resource.keys) if (!ctx.has(k)) missing.add(k);
+      }
+      let m: PrincipalMatch = 'direct';
+      if (!miss && rbp) {
+        m = principalMatch(s, req.principal, app.boundary);
+        if (m === 'none') {
+          miss = {
+            element: s.notPrincipal ? 'NotPrincipal' : 'Principal',
+            principal: req.principal.arn,
+            values: s.principal?.values ?? [],
+            ...(s.principal === null ? { note: 'a resource-policy statement without Principal never matches (spec §3.3)' } : {}),
+          };
+        }
+      }
+      if (!miss) {
+        for (const k of s.keys) if (!ctx.has(k)) missing.add(k);
+        const failure = s.condition?.firstFailure(ctx) ?? null;
+        if (failure) miss = { element: 'Condition', failure };
+      }
+      if (miss) {
+        traces.push({ ref: s.ref, matched: false, miss });
+        continue;
+      }
+      traces.push({ ref: s.ref, matched: true });
+      if (s.deny) scan.denies.push(s);
+      else {
+        allows.push(s);
+        if (rbp) scan.rbp = stronger(scan.rbp, m);
+      }
+    }
+  };
+  if (app.identity) visit(set.identity, scan.identityAllows, false);
+  if (app.boundary) visit(set.boundary!, scan.boundaryAllows, false);
+  if (app.session && set.session) visit(set.session, scan.sessionAllows, false);
+  if (set.resource) visit(set.resource, scan.resourceAllows, true);
+  if (app.scp) for (const level of set.scps) visit(level, scan.scpAllows[scan.scpAllows.push([]) - 1]!, false);
+  if (app.rcp) for (const level of set.rcps) visit(level, scan.rcpAllows[scan.rcpAllows.push([]) - 1]!, false);
+  return { scan, traces, missing };
+}
+
+/** The full explanation: every applicable statement, the gates, and missing context keys. */
+export function explain(req: Request, set: PolicySet): Explanation {
+  const app = applicability(req, set);
+  const { scan, traces, missing } = tracedScan(req, set, app);
+  const c = conclude(req, set, app, scan, true);
+  return {
+    decision: c.decision,
+    reason: c.reason,
+    decidedBy: c.decidedBy.map((s) => s.ref),
+    gates: c.gates,
+    statements: traces,
+    missingContext: [...missing].sort(),
+  };
+}
+
+/** Decides one request. The decision and decidedBy are computed now; the explanation on demand. */
+export function evaluate(req: Request, set: PolicySet): EvaluationResult {
+  const app = applicability(req, set);
+  const c = conclude(req, set, app, fastScan(req, set, app), false);
+  return new Result(req, set, c.decision, c.decidedBy.map(refOf));
+}
+
+function refOf(s: CompiledStatement): StatementRef {
+  return s.ref;
+}
+
+class Result implements EvaluationResult {
+  private cached: Explanation | undefined;
+  constructor(
+    private readonly req: Request,
+    private readonly set: PolicySet,
+    readonly decision: Decision,
+    readonly decidedBy: StatementRef[],
+  ) {}
+  get explanation(): Explanation {
+    return (this.cached ??= explain(this.req, this.set));
+  }
+  get missingContext(): string[] {
+    return this.explanation.missingContext;
+  }
+}

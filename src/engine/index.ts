@@ -1,0 +1,18 @@
+// The engine's public surface: compile once, evaluate many.
+export { compilePolicy, compileParsedPolicy, type CompiledPolicy, type CompiledStatement, type CompileOptions } from './compile.ts';
+export { compilePolicySet, evaluate, explain, PolicySet, type PolicySetInput } from './decide.ts';
+export {
+  makeRequest,
+  parsePrincipal,
+  RequestError,
+  type ContextMap,
+  type ContextType,
+  type ContextValue,
+  type Principal,
+  type PrincipalInput,
+  type PrincipalKind,
+  type Request,
+  type RequestInput,
+} from './request.ts';
+export { parseArn, type ParsedArn } from './arn.ts';
+export * from './types.ts';

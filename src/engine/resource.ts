@@ -1,0 +1,203 @@
+// Resource matching (spec §3.2, variables §5) and the ARN pattern shared with the Arn condition
+// operators (spec §4.7).
+//
+// An ARN pattern is split at its first five colons into partition/service/region/account globs
+// (matched per component, so a `*` in the region never swallows a colon) and a resource-component
+// glob matched against the whole remainder of the request ARN (which may contain `:` and `/`; `*`
+// spans both). The first component, `arn`, is matched like the others. All components are
+// case-sensitive: the resource component is documented so; for partition/service/region/account
+// real ARNs are lower-case anyway (iam-simulate compares those case-insensitively [SECONDARY]).
+//
+// Short patterns (fewer than six components, spec §3.2 "expands beyond colon boundaries", §10):
+// when the last component ends with a wildcard `*`, it matches the rest of the request ARN from
+// that component on (`arn:aws:s3:*` matches every S3 ARN); otherwise the pattern matches nothing.
+
+import { Glob, type GlobToken } from './glob.ts';
+import type { Request } from './request.ts';
+import type { ParsedArn } from './arn.ts';
+import { compileTemplate, fillSlots, firstUnresolved, type CompiledTemplate } from './template.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Colon positions of a request ARN, in module scratch (single-threaded; never retained).
+
+const colons = new Int32Array(5);
+
+/** Finds the first five colons of an ARN (`arn:` prefix required); false if it is not an ARN. */
+export function scanArnColons(s: string): boolean {
+  if (!s.startsWith('arn:')) return false;
+  colons[0] = 3;
+  let from = 4;
+  for (let i = 1; i < 5; i++) {
+    const c = s.indexOf(':', from);
+    if (c < 0) return false;
+    colons[i] = c;
+    from = c + 1;
+  }
+  return true;
+}
+
+/** Same as `scanArnColons` for an already parsed ARN, without scanning. */
+function colonsFromParsed(a: ParsedArn): void {
+  colons[0] = 3;
+  colons[1] = 4 + a.partition.length;
+  colons[2] = colons[1]! + 1 + a.service.length;
+  colons[3] = colons[2]! + 1 + a.region.length;
+  colons[4] = colons[3]! + 1 + a.account.length;
+}
+
+/** A compiled ARN pattern: up to five per-component globs plus the resource-component glob. */
+export class ArnPattern {
+  private readonly comps: Glob[];
+  /** Six components, or a short pattern whose last component ends with `*`. */
+  private readonly usable: boolean;
+  readonly hasSlots: boolean;
+
+  /** `components`: the pattern's tokens already split at its first five colons. */
+  constructor(components: GlobToken[][]) {
+    this.comps = components.map((c) => new Glob(c));
+    const last = this.comps[this.comps.length - 1]!;
+    this.usable = this.comps.length === 6 || last.endsWithStar;
+    this.hasSlots = this.comps.some((g) => g.hasSlots);
+  }
+
+  /** Matches the ARN whose colons were last found by `scanArnColons` (or the resource matcher). */
+  matchScanned(s: string, slots?: readonly string[]): boolean {
+    if (!this.usable) return false;
+    const comps = this.comps;
+    const k = comps.length;
+    let start = 0;
+    for (let i = 0; i < k - 1; i++) {
+      const end = colons[i]!;
+      if (!comps[i]!.matchRange(s, start, end, slots)) return false;
+      start = end + 1;
+    }
+    return comps[k - 1]!.matchRange(s, start, s.length, slots);
+  }
+
+  /** Convenience: matches a string that must be an ARN. */
+  match(s: string, slots?: readonly string[]): boolean {
+    return scanArnColons(s) && this.matchScanned(s, slots);
+  }
+}
+
+/** Splits tokens at the first five colons of plain-string tokens (slots and literals are atomic). */
+export function splitArnTokens(tokens: readonly GlobToken[]): GlobToken[][] {
+  const comps: GlobToken[][] = [[]];
+  for (const tok of tokens) {
+    if (typeof tok !== 'string') {
+      comps[comps.length - 1]!.push(tok);
+      continue;
+    }
+    let rest = tok;
+    while (comps.length < 6) {
+      const c = rest.indexOf(':');
+      if (c < 0) break;
+      if (c > 0) comps[comps.length - 1]!.push(rest.slice(0, c));
+      comps.push([]);
+      rest = rest.slice(c + 1);
+    }
+    if (rest.length > 0) comps[comps.length - 1]!.push(rest);
+  }
+  return comps;
+}
+
+/** Compiles an Arn-operator condition value (spec §4.7): variables anywhere in the value. */
+export function compileArnCondition(template: CompiledTemplate): ArnPattern {
+  return new ArnPattern(splitArnTokens(template.tokens));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resource / NotResource
+
+export interface ResourceMatcher {
+  /** True if ANY listed pattern matches the request's resource (the caller negates for NotResource). */
+  test(req: Request): boolean;
+  /** Lower-cased context keys referenced by variables (for MissingContextValues). */
+  keys: string[];
+  patterns: string[];
+  /** Why no pattern matched, when there is something worth saying (for explanations). */
+  note(req: Request): string | undefined;
+}
+
+type Entry =
+  | { kind: 'all' }
+  | { kind: 'exact'; text: string } // not an ARN pattern: matches only the identical string
+  | { kind: 'arn'; text: string; pattern: ArnPattern; template: CompiledTemplate | null };
+
+function compileEntry(written: string, variables: boolean): Entry {
+  if (written === '*') return { kind: 'all' };
+  if (!written.startsWith('arn:')) return { kind: 'exact', text: written };
+  // Variables are recognised only in the resource component (after the pattern's fifth colon,
+  // spec §5); the first five components are plain text.
+  let cut = 3;
+  for (let i = 1; i < 5 && cut >= 0; i++) cut = written.indexOf(':', cut + 1);
+  if (cut < 0) {
+    return { kind: 'arn', text: written, pattern: new ArnPattern(splitArnTokens([written])), template: null };
+  }
+  const prefixComps = splitArnTokens([written.slice(0, cut)]);
+  const template = compileTemplate(written.slice(cut + 1), variables);
+  const pattern = new ArnPattern([...prefixComps, template.tokens]);
+  return { kind: 'arn', text: written, pattern, template: template.vars.length > 0 ? template : null };
+}
+
+class CompiledResourceMatcher implements ResourceMatcher {
+  constructor(
+    readonly patterns: string[],
+    readonly keys: string[],
+    private readonly entries: Entry[],
+    private readonly hasAll: boolean,
+  ) {}
+
+  test(req: Request): boolean {
+    if (this.hasAll) return true;
+    const resource = req.resource;
+    if (resource === '*') return false; // only a pattern that is exactly `*` matches `*`
+    const arn = req.arn;
+    const entries = this.entries;
+    if (arn === null) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        if (e.kind !== 'all' && e.text === resource) return true;
+      }
+      return false;
+    }
+    colonsFromParsed(arn);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (e.kind === 'exact') {
+        if (e.text === resource) return true;
+      } else if (e.kind === 'arn') {
+        const t = e.template;
+        if (t === null) {
+          if (e.pattern.matchScanned(resource)) return true;
+        } else if (fillSlots(t, req.context) && e.pattern.matchScanned(resource, t.slots)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  note(req: Request): string | undefined {
+    if (this.hasAll) return undefined;
+    if (req.resource === '*') {
+      return 'the action has no resource-level permissions (resource "*"): only Resource "*" matches it (spec §3.1)';
+    }
+    for (const e of this.entries) {
+      if (e.kind === 'arn' && e.template) {
+        const v = firstUnresolved(e.template, req.context);
+        if (v) return `policy variable \${${v.key}} has no value in the request, so "${e.text}" matches nothing (spec §5)`;
+      }
+    }
+    if (req.arn === null) return `"${req.resource}" is not an ARN: only "*" or the identical string matches it`;
+    return undefined;
+  }
+}
+
+/** Compiles Resource / NotResource patterns. `variables`: the policy's Version is 2012-10-17. */
+export function compileResourceMatcher(patterns: string[], opts: { variables: boolean }): ResourceMatcher {
+  const entries = patterns.map((p) => compileEntry(p, opts.variables));
+  const keys = new Set<string>();
+  for (const e of entries) if (e.kind === 'arn' && e.template) for (const v of e.template.vars) keys.add(v.keyLower);
+  return new CompiledResourceMatcher([...patterns], [...keys], entries, entries.some((e) => e.kind === 'all'));
+}
