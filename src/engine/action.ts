@@ -12,6 +12,10 @@ export interface ActionMatcher {
   test(actionLower: string): boolean; // caller passes the request action already lower-cased
   /** Lower-cased service prefixes this matcher can match; null when any service can (e.g. "*", "*:Get*", or a wildcard in the prefix). Used by the lead to index statements by service. */
   services: ReadonlySet<string> | null;
+  /** Lower-cased exact `service:action` patterns (no wildcards), for the statement index. */
+  exactActions: ReadonlySet<string>;
+  /** Lower-cased services that have at least one wildcard name pattern (`s3:Get*`). */
+  globServices: ReadonlySet<string>;
   patterns: string[]; // as written, for explanations
 }
 
@@ -38,7 +42,13 @@ class CompiledActionMatcher implements ActionMatcher {
     private readonly exact: ReadonlySet<string>,
     private readonly byService: readonly ServiceGlob[],
     private readonly anyService: readonly AnyServiceGlob[],
-  ) {}
+  ) {
+    this.exactActions = exact;
+    this.globServices = new Set(byService.map((g) => g.service));
+  }
+
+  readonly exactActions: ReadonlySet<string>;
+  readonly globServices: ReadonlySet<string>;
 
   test(actionLower: string): boolean {
     if (this.all) return true;

@@ -97,34 +97,71 @@ function compileStatement(policy: Policy, s: Statement, variables: boolean, leve
 // ---- statement index ----
 
 const NONE: readonly CompiledStatement[] = [];
+/** Distinct actions remembered per index before the memo starts over (bounds memory). */
+const MEMO_LIMIT = 4096;
 
-/** Statements of a group of policies, indexed by lower-cased service prefix. */
+function push<K>(map: Map<K, CompiledStatement[]>, key: K, s: CompiledStatement): void {
+  const list = map.get(key);
+  if (list) list.push(s);
+  else map.set(key, [s]);
+}
+
+/**
+ * Statements of a group of policies, indexed so a request visits only statements that can match
+ * its action: by exact lower-cased action (no action test needed), by service for wildcard names
+ * (`s3:Get*`), and a list for statements any service can match (`*`, `*:List*`, NotAction).
+ * A statement with both kinds of pattern for one service goes only to that service's wildcard
+ * list, so no request visits a statement twice.
+ */
 export class StatementIndex {
-  private readonly byService = new Map<string, CompiledStatement[]>();
+  private readonly exact = new Map<string, CompiledStatement[]>();
+  private readonly glob = new Map<string, CompiledStatement[]>();
   private readonly anyService: CompiledStatement[] = [];
+  private readonly memo = new Map<string, CompiledStatement[]>();
   readonly all: CompiledStatement[];
 
   constructor(statements: CompiledStatement[]) {
     this.all = statements;
     for (const s of statements) {
-      const services = s.notAction ? null : s.action.services;
-      if (services === null) {
+      if (s.notAction || s.action.services === null) {
         this.anyService.push(s);
         continue;
       }
-      for (const svc of services) {
-        let list = this.byService.get(svc);
-        if (!list) this.byService.set(svc, (list = []));
-        list.push(s);
+      const globServices = s.action.globServices;
+      for (const svc of globServices) push(this.glob, svc, s);
+      for (const action of s.action.exactActions) {
+        if (!globServices.has(action.slice(0, action.indexOf(':')))) push(this.exact, action, s);
       }
     }
   }
 
-  /** Statements for the service, then those that may match any service. */
-  forService(service: string): readonly CompiledStatement[] {
-    return this.byService.get(service) ?? NONE;
+  /**
+   * Every statement whose Action/NotAction element matches this (lower-cased) action. Computed on
+   * first use per action and remembered: a suite asks about few distinct actions, many times.
+   */
+  matching(actionLower: string, service: string): readonly CompiledStatement[] {
+    let list = this.memo.get(actionLower);
+    if (list === undefined) {
+      list = [...this.forAction(actionLower)];
+      for (const s of this.forService(service)) if (s.action.test(actionLower)) list.push(s);
+      for (const s of this.anyService) if (s.action.test(actionLower) !== s.notAction) list.push(s);
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(actionLower, list);
+    }
+    return list;
   }
 
+  /** Statements that name exactly this (lower-cased) action: their Action element matches. */
+  forAction(actionLower: string): readonly CompiledStatement[] {
+    return this.exact.get(actionLower) ?? NONE;
+  }
+
+  /** Statements with wildcard action names in this service: test their Action element. */
+  forService(service: string): readonly CompiledStatement[] {
+    return this.glob.get(service) ?? NONE;
+  }
+
+  /** Statements any service's action may match (`*`, wildcard service, NotAction). */
   get wildcard(): readonly CompiledStatement[] {
     return this.anyService;
   }

@@ -216,6 +216,9 @@ class NumericSet implements ValueSet {
   }
 }
 
+let lastInstantText = '';
+let lastInstant = Number.NaN;
+
 class DateSet implements ValueSet {
   readonly unreadable = 'a date (ISO 8601 or epoch seconds)';
   readonly badPolicyValues: string[] = [];
@@ -234,7 +237,14 @@ class DateSet implements ValueSet {
   }
 
   any(r: string): number {
-    const x = parseInstant(r);
+    // One request's date (aws:CurrentTime) is read by many statements: remember the last parse.
+    let x: number;
+    if (r === lastInstantText) x = lastInstant;
+    else {
+      x = parseInstant(r);
+      lastInstantText = r;
+      lastInstant = x;
+    }
     if (Number.isNaN(x)) return UNREADABLE;
     const xs = this.instants;
     for (let i = 0; i < xs.length; i++) {

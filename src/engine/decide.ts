@@ -78,9 +78,11 @@ export class PolicySet {
     return new StatementIndex(statements);
   }
 
+  private readonly byOrder = (a: CompiledStatement, b: CompiledStatement): number => this.order.get(a)! - this.order.get(b)!;
+
   /** Sorts statement lists into the order the policies were given (for stable explanations). */
   sort(list: CompiledStatement[]): CompiledStatement[] {
-    if (list.length > 1) list.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    if (list.length > 1) list.sort(this.byOrder);
     return list;
   }
 
@@ -169,8 +171,11 @@ function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: boolean
   return m === 'none' ? 'direct' : 'none';
 }
 
-function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
-  const scan: Scan = {
+// The fast path allocates no closures (tsx wraps every closure creation in a naming helper, and
+// the evaluator's inner loop runs millions of times): plain functions over a fresh Scan.
+
+function newScan(): Scan {
+  return {
     denies: [],
     identityAllows: [],
     boundaryAllows: [],
@@ -180,56 +185,54 @@ function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
     scpAllows: [],
     rcpAllows: [],
   };
+}
+
+/** Visits statements whose Action element is known to match (StatementIndex.matching). */
+function visit(list: readonly CompiledStatement[], req: Request, denies: CompiledStatement[], allows: CompiledStatement[]): void {
   const ctx = req.context;
-  const visit = (list: readonly CompiledStatement[], allows: CompiledStatement[]) => {
-    for (let i = 0; i < list.length; i++) {
-      const s = list[i]!;
-      if (
-        actionMatches(s, req) &&
-        resourceMatches(s, req) &&
-        (s.condition === null || s.condition.test(ctx))
-      ) {
-        (s.deny ? scan.denies : allows).push(s);
-      }
-    }
-  };
-  const group = (idx: StatementIndex, allows: CompiledStatement[]) => {
-    visit(idx.forService(req.service), allows);
-    visit(idx.wildcard, allows);
-  };
-  if (app.identity) group(set.identity, scan.identityAllows);
-  if (app.boundary) group(set.boundary!, scan.boundaryAllows);
-  if (app.session && set.session) group(set.session, scan.sessionAllows);
-  if (set.resource) {
-    const hasBoundary = app.boundary;
-    const visitRbp = (list: readonly CompiledStatement[]) => {
-      for (let i = 0; i < list.length; i++) {
-        const s = list[i]!;
-        if (!actionMatches(s, req) || !resourceMatches(s, req)) continue;
-        const m = principalMatch(s, req.principal, hasBoundary);
-        if (m === 'none') continue;
-        if (s.condition !== null && !s.condition.test(ctx)) continue;
-        if (s.deny) scan.denies.push(s);
-        else {
-          scan.resourceAllows.push(s);
-          scan.rbp = stronger(scan.rbp, m);
-        }
-      }
-    };
-    visitRbp(set.resource.forService(req.service));
-    visitRbp(set.resource.wildcard);
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (resourceMatches(s, req) && (s.condition === null || s.condition.test(ctx))) (s.deny ? denies : allows).push(s);
   }
+}
+
+function visitGroup(idx: StatementIndex, req: Request, denies: CompiledStatement[], allows: CompiledStatement[]): void {
+  visit(idx.matching(req.actionLower, req.service), req, denies, allows);
+}
+
+function visitResource(list: readonly CompiledStatement[], req: Request, scan: Scan, hasBoundary: boolean): void {
+  const ctx = req.context;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (!resourceMatches(s, req)) continue;
+    const m = principalMatch(s, req.principal, hasBoundary);
+    if (m === 'none') continue;
+    if (s.condition !== null && !s.condition.test(ctx)) continue;
+    if (s.deny) scan.denies.push(s);
+    else {
+      scan.resourceAllows.push(s);
+      scan.rbp = stronger(scan.rbp, m);
+    }
+  }
+}
+
+function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
+  const scan = newScan();
+  if (app.identity) visitGroup(set.identity, req, scan.denies, scan.identityAllows);
+  if (app.boundary) visitGroup(set.boundary!, req, scan.denies, scan.boundaryAllows);
+  if (app.session && set.session) visitGroup(set.session, req, scan.denies, scan.sessionAllows);
+  if (set.resource) visitResource(set.resource.matching(req.actionLower, req.service), req, scan, app.boundary);
   if (app.scp) {
-    for (const level of set.scps) {
+    for (let i = 0; i < set.scps.length; i++) {
       const allows: CompiledStatement[] = [];
-      group(level, allows);
+      visitGroup(set.scps[i]!, req, scan.denies, allows);
       scan.scpAllows.push(allows);
     }
   }
   if (app.rcp) {
-    for (const level of set.rcps) {
+    for (let i = 0; i < set.rcps.length; i++) {
       const allows: CompiledStatement[] = [];
-      group(level, allows);
+      visitGroup(set.rcps[i]!, req, scan.denies, allows);
       scan.rcpAllows.push(allows);
     }
   }
@@ -265,107 +268,126 @@ const RBP_WORDS: Record<PrincipalMatch, string> = {
   direct: 'a resource-policy Allow names the caller directly',
 };
 
-function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, withGates: boolean): Conclusion {
-  const gates: Gate[] = [];
-  const gate = (g: Gate['gate'], outcome: Gate['outcome'], detail: string) => {
-    if (withGates) gates.push({ gate: g, outcome, detail });
-  };
-  const allows = (): CompiledStatement[] =>
-    set.sort([
-      ...scan.identityAllows,
-      ...scan.resourceAllows,
-      ...scan.boundaryAllows,
-      ...scan.sessionAllows,
-      ...scan.scpAllows.flat(),
-      ...scan.rcpAllows.flat(),
-    ]);
-  const deny = (g: Gate['gate'], reason: string): Conclusion => {
-    gate(g, 'fail', reason);
-    return { decision: 'implicitDeny', decidedBy: [], reason, gates };
-  };
-  const allow = (reason: string): Conclusion => ({ decision: 'allowed', decidedBy: allows(), reason, gates });
+/** Records a gate outcome; `gates` is null on the fast path, which keeps no record. */
+function note(gates: Gate[] | null, gate: Gate['gate'], outcome: Gate['outcome'], detail: string): void {
+  if (gates) gates.push({ gate, outcome, detail });
+}
 
-  if (scan.denies.length > 0) {
-    const reason = `explicitly denied by ${scan.denies.length === 1 ? 'a matching Deny statement' : `${scan.denies.length} matching Deny statements`}`;
-    gate('explicit-deny', 'fail', reason);
-    return { decision: 'explicitDeny', decidedBy: set.sort(scan.denies), reason, gates };
+function implicitDeny(gates: Gate[] | null, gate: Gate['gate'], reason: string): Conclusion {
+  note(gates, gate, 'fail', reason);
+  return { decision: 'implicitDeny', decidedBy: [], reason, gates: gates ?? [] };
+}
+
+/** Every matching Allow that took part, in the order the policies were given. */
+function allowed(set: PolicySet, scan: Scan, gates: Gate[] | null, reason: string): Conclusion {
+  let decidedBy = scan.identityAllows;
+  const others =
+    scan.resourceAllows.length + scan.boundaryAllows.length + scan.sessionAllows.length + scan.scpAllows.length + scan.rcpAllows.length;
+  if (others > 0) {
+    decidedBy = decidedBy.concat(scan.resourceAllows, scan.boundaryAllows, scan.sessionAllows);
+    for (const level of scan.scpAllows) decidedBy = decidedBy.concat(level);
+    for (const level of scan.rcpAllows) decidedBy = decidedBy.concat(level);
   }
-  gate('explicit-deny', 'pass', 'no Deny statement matches');
+  return { decision: 'allowed', decidedBy: set.sort(decidedBy), reason, gates: gates ?? [] };
+}
+
+function firstEmptyLevel(levels: CompiledStatement[][]): number {
+  for (let i = 0; i < levels.length; i++) if (levels[i]!.length === 0) return i;
+  return -1;
+}
+
+/** The session-policy ceiling (spec §1.1 step 8): null when it passes, else why not. */
+function sessionFailure(set: PolicySet, app: Applicability, scan: Scan, p: Principal): string | null {
+  if (!app.session) return null;
+  if (set.session === null) {
+    // GetFederationToken without a session policy grants nothing; role sessions keep the role's permissions.
+    return p.kind === 'role' ? null : 'a federated-user session created without a session policy has no permissions (spec §1.1 step 8)';
+  }
+  return scan.sessionAllows.length > 0 ? null : 'no session policy allows the request';
+}
+
+/** Boundary and session ceilings; null when both pass. */
+function ceilings(set: PolicySet, app: Applicability, scan: Scan, p: Principal, gates: Gate[] | null): Conclusion | null {
+  if (app.boundary) {
+    if (scan.boundaryAllows.length === 0) return implicitDeny(gates, 'boundary', 'the permissions boundary does not allow the request');
+    note(gates, 'boundary', 'pass', 'the permissions boundary allows the request');
+  }
+  const session = sessionFailure(set, app, scan, p);
+  if (session !== null) return implicitDeny(gates, 'session', session);
+  if (app.session) {
+    note(gates, 'session', 'pass', set.session ? 'a session policy allows the request' : 'a role session without session policy keeps the role permissions');
+  }
+  return null;
+}
+
+function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, gates: Gate[] | null): Conclusion {
+  if (scan.denies.length > 0) {
+    const n = scan.denies.length;
+    const reason = `explicitly denied by ${n === 1 ? 'a matching Deny statement' : `${n} matching Deny statements`}`;
+    note(gates, 'explicit-deny', 'fail', reason);
+    return { decision: 'explicitDeny', decidedBy: set.sort(scan.denies), reason, gates: gates ?? [] };
+  }
+  note(gates, 'explicit-deny', 'pass', 'no Deny statement matches');
 
   // RCPFullAWSAccess is attached to every level and cannot be detached, so the RCP Allow gate
   // always passes; only an RCP Deny (swept above) restricts (spec §1.1 step 3, §9.12).
-  if (app.rcp) gate('rcp', 'pass', 'no RCP denies; RCPFullAWSAccess allows at every level');
-  else if (set.rcps.length) gate('rcp', 'skip', 'RCPs do not apply to this resource or service (spec §1.5)');
+  if (app.rcp) note(gates, 'rcp', 'pass', 'no RCP denies; RCPFullAWSAccess allows at every level');
+  else if (set.rcps.length) note(gates, 'rcp', 'skip', 'RCPs do not apply to this resource or service (spec §1.5)');
 
   if (app.scp) {
-    const missing = scan.scpAllows.findIndex((l) => l.length === 0);
-    if (missing >= 0) return deny('scp', `no SCP at organization level ${missing} allows the request (spec §1.1 step 4)`);
-    gate('scp', 'pass', 'every organization level has an SCP Allow');
-  } else if (set.scps.length) gate('scp', 'skip', 'SCPs do not apply to this principal (spec §1.4, §1.5)');
+    const missing = firstEmptyLevel(scan.scpAllows);
+    if (missing >= 0) return implicitDeny(gates, 'scp', `no SCP at organization level ${missing} allows the request (spec §1.1 step 4)`);
+    note(gates, 'scp', 'pass', 'every organization level has an SCP Allow');
+  } else if (set.scps.length) note(gates, 'scp', 'skip', 'SCPs do not apply to this principal (spec §1.4, §1.5)');
 
   const p = req.principal;
   if (p.kind === 'anonymous' || p.kind === 'service') {
     // Only a resource-policy Allow can grant an unsigned caller or a service principal (§1.7).
+    const who = p.kind === 'anonymous' ? 'the anonymous caller' : 'the service principal';
     if (scan.rbp === 'direct') {
-      gate('resource-policy', 'pass', RBP_WORDS.direct);
-      return allow(`${p.kind === 'anonymous' ? 'the anonymous caller' : 'the service principal'} is allowed by the resource policy`);
+      note(gates, 'resource-policy', 'pass', RBP_WORDS.direct);
+      return allowed(set, scan, gates, `${who} is allowed by the resource policy`);
     }
-    return deny('anonymous', `no resource-policy Allow names ${p.kind === 'anonymous' ? 'the anonymous caller ("*")' : 'the service principal'}`);
+    return implicitDeny(gates, 'anonymous', `no resource-policy Allow names ${who}${p.kind === 'anonymous' ? ' ("*")' : ''}`);
   }
 
   const idAllow = p.kind === 'root' || scan.identityAllows.length > 0;
-  const sessionOk = (): boolean => {
-    if (!app.session) return true;
-    if (set.session === null) return p.kind === 'role'; // GetFederationToken without a policy grants nothing (§1.1 step 8)
-    return scan.sessionAllows.length > 0;
-  };
-  const sessionWhy = (): string =>
-    set.session === null
-      ? 'a federated-user session created without a session policy has no permissions (spec §1.1 step 8)'
-      : 'no session policy allows the request';
-  const ceilings = (): Conclusion | null => {
-    if (app.boundary) {
-      if (scan.boundaryAllows.length === 0) return deny('boundary', 'the permissions boundary does not allow the request');
-      gate('boundary', 'pass', 'the permissions boundary allows the request');
-    }
-    if (app.session) {
-      if (!sessionOk()) return deny('session', sessionWhy());
-      gate('session', 'pass', set.session ? 'a session policy allows the request' : 'a role session without session policy keeps the role permissions');
-    }
-    return null;
-  };
   const identityWhy = p.kind === 'root' ? 'the root user has full access to its own account' : 'an identity policy allows the request';
 
   if (app.crossAccount) {
     // Both accounts must allow; the resource policy pierces no ceiling across accounts (§1.4).
-    gate('cross-account', 'pass', `principal account ${p.account} ≠ resource account ${req.resourceAccount}: both sides must allow`);
-    if (scan.rbp === 'none') return deny('resource-policy', "cross-account: the resource owner's policy does not allow the caller");
-    gate('resource-policy', 'pass', RBP_WORDS[scan.rbp]);
-    if (!idAllow) return deny('identity', "cross-account: no identity policy in the caller's account allows the request");
-    gate('identity', 'pass', identityWhy);
-    return ceilings() ?? allow('allowed in both accounts: identity policy and resource policy');
+    note(gates, 'cross-account', 'pass', `principal account ${p.account} ≠ resource account ${req.resourceAccount}: both sides must allow`);
+    if (scan.rbp === 'none') return implicitDeny(gates, 'resource-policy', "cross-account: the resource owner's policy does not allow the caller");
+    note(gates, 'resource-policy', 'pass', RBP_WORDS[scan.rbp]);
+    if (!idAllow) return implicitDeny(gates, 'identity', "cross-account: no identity policy in the caller's account allows the request");
+    note(gates, 'identity', 'pass', identityWhy);
+    return ceilings(set, app, scan, p, gates) ?? allowed(set, scan, gates, 'allowed in both accounts: identity policy and resource policy');
   }
 
   if (scan.rbp === 'direct') {
-    gate('resource-policy', 'pass', RBP_WORDS.direct + '; same account, so no identity, boundary or session policy is needed (§1.3)');
-    return allow('a same-account resource policy names the caller directly');
+    note(gates, 'resource-policy', 'pass', RBP_WORDS.direct + '; same account, so no identity, boundary or session policy is needed (§1.3)');
+    return allowed(set, scan, gates, 'a same-account resource policy names the caller directly');
   }
   const mustHaveRbp = resourcePolicyRequired(req);
-  if (mustHaveRbp && scan.rbp === 'none') return deny('resource-policy', mustHaveRbp);
-  if (scan.rbp !== 'none') gate('resource-policy', 'pass', RBP_WORDS[scan.rbp]);
-  else if (set.resource) gate('resource-policy', 'skip', RBP_WORDS.none);
+  if (mustHaveRbp !== null && scan.rbp === 'none') return implicitDeny(gates, 'resource-policy', mustHaveRbp);
+  if (scan.rbp !== 'none') note(gates, 'resource-policy', 'pass', RBP_WORDS[scan.rbp]);
+  else if (set.resource) note(gates, 'resource-policy', 'skip', RBP_WORDS.none);
 
   const rbpGrants = scan.rbp === 'roleArn' || scan.rbp === 'viaFedUserParent';
   if (!idAllow && !rbpGrants) {
-    return deny(
+    return implicitDeny(
+      gates,
       'identity',
       scan.rbp === 'account'
         ? 'the resource policy delegates to the account, and no identity policy allows the request (spec §1.3)'
         : 'no identity policy allows the request',
     );
   }
-  gate('identity', 'pass', idAllow ? identityWhy : RBP_WORDS[scan.rbp]);
-  return ceilings() ?? allow(idAllow ? 'allowed by identity policy' : 'allowed by the resource policy, within the boundary and session ceilings');
+  note(gates, 'identity', 'pass', idAllow ? identityWhy : RBP_WORDS[scan.rbp]);
+  return (
+    ceilings(set, app, scan, p, gates) ??
+    allowed(set, scan, gates, idAllow ? 'allowed by identity policy' : 'allowed by the resource policy, within the boundary and session ceilings')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +478,7 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
 export function explain(req: Request, set: PolicySet): Explanation {
   const app = applicability(req, set);
   const { scan, traces, missing } = tracedScan(req, set, app);
-  const c = conclude(req, set, app, scan, true);
+  const c = conclude(req, set, app, scan, []);
   return {
     decision: c.decision,
     reason: c.reason,
@@ -470,7 +492,7 @@ export function explain(req: Request, set: PolicySet): Explanation {
 /** Decides one request. The decision and decidedBy are computed now; the explanation on demand. */
 export function evaluate(req: Request, set: PolicySet): EvaluationResult {
   const app = applicability(req, set);
-  const c = conclude(req, set, app, fastScan(req, set, app), false);
+  const c = conclude(req, set, app, fastScan(req, set, app), null);
   return new Result(req, set, c.decision, c.decidedBy.map(refOf));
 }
 

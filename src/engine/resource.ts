@@ -52,17 +52,25 @@ export class ArnPattern {
   private readonly usable: boolean;
   readonly hasSlots: boolean;
 
+  /**
+   * The pattern's literal text up to its first wildcard or variable. Any matching ARN starts
+   * with it, so one startsWith rejects most non-matching resources before per-component globs.
+   */
+  private readonly prefix: string;
+
   /** `components`: the pattern's tokens already split at its first five colons. */
   constructor(components: GlobToken[][]) {
     this.comps = components.map((c) => new Glob(c));
     const last = this.comps[this.comps.length - 1]!;
     this.usable = this.comps.length === 6 || last.endsWithStar;
     this.hasSlots = this.comps.some((g) => g.hasSlots);
+    this.prefix = literalPrefix(components);
   }
 
   /** Matches the ARN whose colons were last found by `scanArnColons` (or the resource matcher). */
   matchScanned(s: string, slots?: readonly string[]): boolean {
     if (!this.usable) return false;
+    if (!s.startsWith(this.prefix)) return false;
     const comps = this.comps;
     const k = comps.length;
     let start = 0;
@@ -78,6 +86,24 @@ export class ArnPattern {
   match(s: string, slots?: readonly string[]): boolean {
     return scanArnColons(s) && this.matchScanned(s, slots);
   }
+}
+
+function literalPrefix(components: GlobToken[][]): string {
+  let prefix = '';
+  for (let i = 0; i < components.length; i++) {
+    for (const tok of components[i]!) {
+      if (typeof tok === 'string') {
+        for (let j = 0; j < tok.length; j++) {
+          const c = tok[j]!;
+          if (c === '*' || c === '?') return prefix;
+          prefix += c;
+        }
+      } else if ('literal' in tok) prefix += tok.literal;
+      else return prefix; // a variable's value is not known at compile time
+    }
+    if (i < components.length - 1) prefix += ':';
+  }
+  return prefix;
 }
 
 /** Splits tokens at the first five colons of plain-string tokens (slots and literals are atomic). */

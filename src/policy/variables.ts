@@ -43,7 +43,8 @@ export function parseTemplate(input: string): Template {
     }
     const body = input.slice(start + 2, close);
     i = close + 1;
-    if (body in FIXED) {
+    // Own keys only: `in` would also accept "toString", "constructor" … from Object.prototype.
+    if (Object.hasOwn(FIXED, body)) {
       if (text) parts.push({ kind: 'text', text });
       text = '';
       parts.push({ kind: 'literal', text: FIXED[body]! });

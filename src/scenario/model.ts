@@ -2,6 +2,7 @@
 // produces it; the runner, the simulator adapter (src/aws) and the CDKTF stack (stacks/) all read
 // it, so what is tested, what is sent to AWS and what is deployed come from one place.
 
+import type { CompiledPolicy } from '../engine/compile.ts';
 import type { ContextValue } from '../engine/request.ts';
 import type { PolicyType } from '../policy/model.ts';
 
@@ -32,6 +33,8 @@ export interface SuitePolicy {
   defined: SourceRef;
   /** How the suite uses the policy; a name used with two types is compiled (and validated) per type. */
   usedAs: PolicyType[];
+  /** The policy compiled (and so validated) for each type it is used as; filled by the loader. */
+  compiled: Map<PolicyType, CompiledPolicy>;
 }
 
 export interface SuiteGroup {
