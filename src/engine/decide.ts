@@ -113,8 +113,8 @@ interface Scan {
   rcpAllows: CompiledStatement[][];
 }
 
-/** Which policy groups apply to this request (spec §1.1, §1.4, §1.5). */
-interface Applicability {
+/** Which policy groups apply to this request (spec §1.1, §1.4, §1.5); the simulator adapter reuses it. */
+export interface Applicability {
   identity: boolean;
   boundary: boolean;
   session: boolean;
@@ -128,7 +128,7 @@ function rcpServices(): ReadonlySet<string> {
   return (rcpServicesCache ??= catalog.rcpServices());
 }
 
-function applicability(req: Request, set: PolicySet): Applicability {
+export function applicability(req: Request, set: PolicySet): Applicability {
   const p = req.principal;
   const signed = p.kind !== 'anonymous' && p.kind !== 'service';
   const identity = p.kind === 'user' || p.kind === 'role' || p.kind === 'federated-user';
@@ -251,7 +251,7 @@ interface Conclusion {
 
 /** Services whose resource policy must itself allow, even in the same account (spec §1.2). */
 function resourcePolicyRequired(req: Request): string | null {
-  if (req.service === 'kms' && req.arn && req.arn.resource.startsWith('key/')) {
+  if (req.service === 'kms' && req.arn && req.arn.service === 'kms' && req.arn.resource.startsWith('key/')) {
     return 'a KMS key policy must allow the caller (spec §1.2)';
   }
   if (req.actionLower.startsWith('sts:assumerole') && req.arn && req.arn.service === 'iam' && req.arn.resource.startsWith('role/')) {

@@ -166,8 +166,6 @@ export function makeRequest(input: RequestInput): Request {
     input.resourceAccount ?? (arn && arn.account ? arn.account : undefined) ?? principal.account;
 
   const ctx = new Map<string, ContextValue>();
-  const str = (v: string): ContextValue => ({ type: 'string', list: false, values: [v] });
-  const bool = (v: boolean): ContextValue => ({ type: 'boolean', list: false, values: [String(v)] });
   switch (principal.kind) {
     case 'user':
       ctx.set('aws:username', str(principal.userName!));
@@ -214,8 +212,31 @@ export function makeRequest(input: RequestInput): Request {
   return { principal, action, actionLower, service, resource: input.resource, arn, resourceAccount, context: ctx };
 }
 
+// Module-level builders: makeRequest runs once per case (100,000 times for a large suite), and
+// tsx wraps every closure created inside a function in a naming helper.
+function str(v: string): ContextValue {
+  return { type: 'string', list: false, values: [v] };
+}
+
+function bool(v: boolean): ContextValue {
+  return { type: 'boolean', list: false, values: [String(v)] };
+}
+
+const syntheticIds = new Map<string, string>();
+
 /** A stable, obviously synthetic unique id (AIDA/AROA + 17 chars) for principals given without one. */
 function syntheticId(prefix: string, seed: string): string {
+  const key = prefix + seed;
+  let id = syntheticIds.get(key);
+  if (id === undefined) {
+    if (syntheticIds.size > 10_000) syntheticIds.clear();
+    id = hashId(prefix, seed);
+    syntheticIds.set(key, id);
+  }
+  return id;
+}
+
+function hashId(prefix: string, seed: string): string {
   let h = 2166136261;
   let out = '';
   for (let round = 0; out.length < 17; round++) {

@@ -46,6 +46,7 @@ export const OUR_CODES = [
   'Deny with NotPrincipal',
   'RCP syntax error allow',
   'RCP syntax error notprincipal',
+  'RCP syntax error principal',
   'Type mismatch binary',
   'Type mismatch ARN',
   'Invalid policy type',
@@ -882,6 +883,17 @@ class Validator {
       );
     }
     if (pr) this.checkPrincipal(pr, `${path}/Principal`);
+    // RCPs apply to every principal calling the resources they guard: the Principal element is
+    // always "*" and conditions do the scoping (Organizations RCP syntax).
+    if (pr && this.type === 'rcp' && !isStar(pr)) {
+      this.add(
+        'RCP syntax error principal',
+        'error',
+        'an RCP\'s "Principal" must be "*" (RCPs restrict every caller of the resources they guard); scope callers with a Condition such as StringNotEqualsIfExists on aws:PrincipalOrgID',
+        pr.value.span.start,
+        `${path}/Principal`,
+      );
+    }
     if (npr) {
       if (r.notPrincipalForbidden) {
         this.add(
@@ -1442,6 +1454,14 @@ const ALL_OPERATORS: string[] = (() => {
   for (const q of ['', 'ForAllValues:', 'ForAnyValue:']) for (const b of BASE_OPERATORS) for (const s of ['', 'IfExists']) out.push(q + b.name + s);
   return out;
 })();
+
+/** `"*"`, `["*"]`, `{"AWS": "*"}` or `{"AWS": ["*"]}`. */
+function isStar(e: JsonEntry): boolean {
+  const v = e.value;
+  const starItem = (n: JsonNode): boolean => (n.kind === 'string' && n.value === '*') || (n.kind === 'array' && n.items.length === 1 && starItem(n.items[0]!));
+  if (starItem(v)) return true;
+  return v.kind === 'object' && v.entries.length === 1 && v.entries[0]!.key === 'AWS' && starItem(v.entries[0]!.value);
+}
 
 function isRcpFullAccess(els: Map<string, JsonEntry>): boolean {
   const star = (e: JsonEntry | undefined): boolean =>

@@ -168,6 +168,12 @@ const cases: Case[] = [
   },
   { name: '§2.1 RCP without Principal', type: 'rcp', text: doc([deny, s3all, anyRes]), expect: [['Missing principal', 'error', 3, 17]] },
   {
+    name: '§2.1 an RCP Principal other than "*" (RCPs scope callers with conditions)',
+    type: 'rcp',
+    text: doc([deny, '"Principal": {"AWS": "123456789012"},', s3all, anyRes]),
+    expect: [['RCP syntax error principal', 'error', 5, 18]],
+  },
+  {
     name: '§2.1 Resource in a role trust policy',
     type: 'trust',
     text: doc([allow, '"Principal": {"Service": "ec2.amazonaws.com"},', '"Action": "sts:AssumeRole",', anyRes]),
