@@ -1,0 +1,83 @@
+// node:util parseArgs with user-facing errors: an unknown or malformed option is a UsageError
+// (exit 2, message plus the command's usage), never a stack trace.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../scenario/runner.ts';
+
+export class CliUsageError extends UsageError {
+  constructor(
+    message: string,
+    readonly usage: string,
+  ) {
+    super(message);
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parse<O extends Options>(argv: string[], options: O, usage: string, positionals = true) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: positionals, strict: true });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      const msg = (e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '').replace(/\. To specify a positional argument.*$/s, '');
+      throw new CliUsageError(msg, usage);
+    }
+    throw e;
+  }
+}
+
+/** One of the allowed words, or a usage error listing them. */
+export function oneOf<T extends string>(value: string, allowed: readonly T[], option: string, usage: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new CliUsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`, usage);
+}
+
+/** `key=value` pairs (tags). */
+export function keyValues(items: string[] | undefined, option: string, usage: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new CliUsageError(`${option} takes KEY=VALUE (got "${item}")`, usage);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/** Closest names first: those containing the query, then most shared words, then by edit distance. */
+export function suggestions(query: string, names: Iterable<string>, max = 5): string[] {
+  const q = query.toLowerCase();
+  const words = (s: string) => s.toLowerCase().split(/[^a-z0-9:*@/.-]+/).filter(Boolean);
+  const qw = words(query);
+  const scored: { name: string; score: number }[] = [];
+  for (const name of names) {
+    const n = name.toLowerCase();
+    if (n.includes(q) || q.includes(n)) {
+      scored.push({ name, score: Math.abs(n.length - q.length) / 1000 });
+      continue;
+    }
+    const nw = new Set(words(name));
+    const shared = qw.length ? qw.filter((w) => nw.has(w)).length / qw.length : 0;
+    if (shared >= 0.5) {
+      scored.push({ name, score: 1 + (1 - shared) });
+      continue;
+    }
+    const d = distance(q, n);
+    if (d <= Math.max(3, Math.floor(q.length / 3))) scored.push({ name, score: 2 + d });
+  }
+  return [...new Set(scored.sort((a, b) => a.score - b.score).map((s) => s.name))].slice(0, max);
+}
+
+function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 40) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

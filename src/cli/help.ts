@@ -1,0 +1,74 @@
+// Usage texts. Kept beside the option tables they describe (see the command modules).
+
+export const MAIN_HELP = `iamspec — policy-as-code tests for AWS IAM
+
+Usage:
+  iamspec test [paths…] [options]        run scenario suites (default: scenarios/)
+  iamspec explain <suite.yaml> --case NAME
+  iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
+  iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust]
+  iamspec <command> --help               options of one command
+  iamspec --version
+
+Exit codes: 0 every case passed · 1 a case failed · 2 the input could not be used
+(bad YAML, bad policy, unknown name, bad arguments) · 3 internal error (please report).
+`;
+
+export const TEST_HELP = `Usage: iamspec test [paths…] [options]
+
+Runs every case of the suites under the given files or directories (default: scenarios/).
+
+Options:
+  --reporter NAME     pretty (default) | json | junit | github — one reporter, on stdout
+  --output FILE       write the reporter's output to FILE instead of stdout
+  --junit-file FILE   also write a JUnit XML report to FILE (for CI test views)
+  --filter TEXT       only suites/cases/properties whose name contains TEXT (case-insensitive;
+                      "suite › case" or "suite > case" also match)
+  --shard I/N         run the I-th of N deterministic slices (case k goes to slice k mod N + 1)
+  --against MODE      local (default) | aws (IAM policy simulator) | recorded (replay recordings)
+  --record            with --against aws: record the simulator's answers for --against recorded
+  --no-properties     skip property checks
+  --seed N            fast-check seed for property checks (default: fixed, so runs reproduce)
+  --quiet             pretty: only failures and the summary; no progress line
+  --verbose           pretty: list every passing case, however many
+  -h, --help          this help
+
+Exit codes: 0 all passed · 1 a case failed (or every case was skipped: nothing was checked)
+· 2 the input could not be used (file:line:column) · 3 internal error.
+`;
+
+export const EXPLAIN_HELP = `Usage:
+  iamspec explain <suite.yaml> --case NAME [--json]
+  iamspec explain --policy FILE [--policy FILE …] --principal ARN --action ACTION --resource ARN
+                  [--boundary FILE] [--session FILE …] [--resource-policy FILE]
+                  [--resource-owner ACCOUNT] [--scp FILE[,FILE…] …] [--rcp FILE[,FILE…] …]
+                  [--principal-tag KEY=VALUE …] [--resource-tag KEY=VALUE …]
+                  [--context KEY=VALUE …] [--expect DECISION] [--json]
+
+Explains one decision: the deciding statements, every gate of the decision flow, and for each
+statement that did not match, the first element that failed.
+
+  --case NAME         a case of the suite (matrix cases: the full name, or the name as written
+                      to explain every expansion)
+  --policy FILE       an identity policy (JSON); repeat for several
+  --scp FILES         one organization level of SCPs, root first; repeat for each level
+  --context K=V       a request context key, typed as in a suite's YAML: the IAM catalog types
+                      known keys (aws:CurrentTime is a date, aws:SourceIp an ip); otherwise
+                      true/false → boolean, numbers → numeric, else string. K=null removes a key;
+                      K='["a","b"]' is a list; K='{"type":"ip","value":"10.0.0.1"}' states a type.
+  --expect DECISION   allowed | explicitDeny | implicitDeny | denied: exit 1 when not met
+  --json              print the explanation as JSON
+
+Exit codes: 0 explained (and as expected) · 1 not as expected · 2 bad input.
+`;
+
+export const VALIDATE_HELP = `Usage: iamspec validate <policy.json…> [--type TYPE] [--json]
+
+Validates IAM policy documents and prints every finding as file:line:column.
+
+  --type TYPE   identity | resource | boundary | session | scp | rcp | trust
+                (default: resource when a statement has a Principal, else identity)
+  --json        print the findings as a JSON array
+
+Exit codes: 0 no errors (warnings allowed) · 1 a policy has errors · 2 a file could not be read.
+`;

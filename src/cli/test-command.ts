@@ -1,0 +1,201 @@
+// `iamspec test [paths…]`: load suites, select (--filter, --shard), run locally or against the
+// simulator / a recording, report. Wiring only: the logic lives in src/scenario.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { useColor } from '../scenario/format-explanation.ts';
+import { REPORTERS, REPORTER_NAMES, formatJunit, toProblem, type Reporter, type ReporterContext } from '../scenario/reporters/index.ts';
+import {
+  describeResults,
+  exitCodeOf,
+  loadPropertyChecker,
+  parseShard,
+  runSuites,
+  selectSuites,
+  type RunReport,
+  type Shard,
+} from '../scenario/runner.ts';
+import { EXIT } from '../scenario/report.ts';
+import { CliUsageError, oneOf, parse } from './args.ts';
+import { TEST_HELP } from './help.ts';
+import type { IO } from './io.ts';
+import { loadRunAgainst, loadSuites } from './load.ts';
+import type { DifferentialReport } from '../aws/differential.ts';
+
+const OPTIONS = {
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  'junit-file': { type: 'string' },
+  filter: { type: 'string' },
+  shard: { type: 'string' },
+  against: { type: 'string' },
+  record: { type: 'boolean' },
+  'no-properties': { type: 'boolean' },
+  seed: { type: 'string' },
+  quiet: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const AGAINST = ['local', 'aws', 'recorded'] as const;
+
+/** The reporter named on the command line, found before full parsing so usage errors use it too. */
+function peekReporter(argv: string[]): Reporter {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = a === '--reporter' ? argv[i + 1] : a.startsWith('--reporter=') ? a.slice('--reporter='.length) : undefined;
+    if (v && REPORTERS[v]) return REPORTERS[v]!;
+  }
+  return REPORTERS.pretty!;
+}
+
+export async function testCommand(argv: string[], io: IO): Promise<number> {
+  let reporter = peekReporter(argv);
+  let outputFile: string | undefined;
+  const ctx: ReporterContext = { cwd: io.cwd, color: false };
+  const emit = (text: string) => {
+    if (outputFile) writeOut(outputFile, text);
+    else if (text) io.stdout.write(text);
+  };
+  const finish = () => {};
+  let progressDone = finish;
+  try {
+    const { values: o, positionals } = parse(argv, OPTIONS, TEST_HELP);
+    if (o.help) {
+      io.stdout.write(TEST_HELP);
+      return EXIT.ok;
+    }
+    const name = o.reporter ?? 'pretty';
+    if (name.includes(',')) {
+      throw new CliUsageError('--reporter takes one reporter (stdout); add --junit-file FILE for a JUnit file beside it', TEST_HELP);
+    }
+    reporter = REPORTERS[oneOf(name, REPORTER_NAMES, '--reporter', TEST_HELP)]!;
+    outputFile = o.output ? resolve(io.cwd, o.output) : undefined;
+    ctx.color = reporter.name === 'pretty' && !outputFile && useColor(io.stdout, io.env);
+    ctx.quiet = o.quiet === true;
+    ctx.verbose = o.verbose === true;
+    const against = oneOf(o.against ?? 'local', AGAINST, '--against', TEST_HELP);
+    if (o.record && against !== 'aws') throw new CliUsageError('--record needs --against aws', TEST_HELP);
+    const shard: Shard | undefined = o.shard !== undefined ? parseShard(o.shard) : undefined;
+    const withProps = o['no-properties'] !== true;
+    if (o.seed !== undefined && !/^-?\d+$/.test(o.seed)) throw new CliUsageError(`--seed takes an integer (got "${o.seed}")`, TEST_HELP);
+    const seed = o.seed !== undefined ? Number(o.seed) : undefined;
+    const notes = [shard ? `shard ${shard.index}/${shard.count}` : '', against !== 'local' ? `against ${against}` : ''];
+    const note = notes.filter(Boolean).join(', ');
+    if (note) ctx.note = note;
+
+    // The live/recorded adapter loads only when asked: it pulls in the AWS SDK.
+    const runAgainst = against === 'local' ? null : await loadRunAgainst();
+    const started = performance.now();
+    const suites = await loadSuites(positionals.length ? positionals : ['scenarios/'], io.cwd);
+    const loaded = performance.now();
+    const progress = progressLine(io, reporter.name, ctx.quiet === true, !!outputFile);
+    progressDone = progress.done;
+    let run: RunReport;
+    // --against aws|recorded: pretty and json print the differential report (local vs AWS per
+    // case, disagreements first); junit and github report AWS's decisions like a local run.
+    let differential: string | null = null;
+    if (runAgainst) {
+      const selected = selectSuites(suites, { ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(shard ? { shard } : {}), properties: withProps });
+      const report = await runAgainst(against as 'aws' | 'recorded', selected, { record: o.record === true, cwd: io.cwd, onProgress: progress.update });
+      run = describeResults(report, selected, io.cwd);
+      if (reporter.name === 'json' || reporter.name === 'pretty') {
+        const { renderDifferential } = await import('../aws/differential.ts');
+        differential = renderDifferential(report as DifferentialReport, reporter.name);
+      }
+    } else {
+      const wantProps = withProps && suites.some((s) => s.properties.length > 0);
+      run = runSuites(suites, {
+        ...(o.filter !== undefined ? { filter: o.filter } : {}),
+        ...(shard ? { shard } : {}),
+        properties: withProps,
+        onProgress: progress.update,
+        cwd: io.cwd,
+        checkProperty: wantProps ? await loadPropertyChecker() : null,
+        ...(seed !== undefined ? { seed } : {}),
+      });
+    }
+    progress.done();
+    const ran = performance.now();
+    ctx.durationMs = ran - started;
+    const text = differential ?? reporter.report(run, ctx);
+    const formatted = performance.now();
+    emit(text);
+    if (o['junit-file']) writeOut(resolve(io.cwd, o['junit-file']), formatJunit(run, { ...ctx, color: false }));
+    if (io.env.IAMSPEC_PROFILE) {
+      // One line for bench/scale.ts: where the time went (ms since process start for `startup`).
+      const ms = (x: number) => Math.round(x);
+      const profile = {
+        startup: ms(started),
+        load: ms(loaded - started),
+        run: ms(ran - loaded),
+        format: ms(formatted - ran),
+        write: ms(performance.now() - formatted),
+        cases: run.results.length,
+        outputBytes: Buffer.byteLength(text),
+        maxRssKB: process.resourceUsage().maxRSS,
+      };
+      io.stderr.write(`iamspec-profile ${JSON.stringify(profile)}\n`);
+      // When the process really ends (after stdout drained): ms since process start.
+      if (io.stderr === process.stderr) {
+        process.once('exit', () => process.stderr.write(`iamspec-profile-exit ${Math.round(performance.now())}\n`));
+      }
+    }
+    return exitCodeOf(run);
+  } catch (e) {
+    progressDone();
+    const problem = toProblem(e);
+    if (!problem) throw e;
+    if (e instanceof CliUsageError) problem.usage = e.usage;
+    const out = reporter.error(problem, { ...ctx, color: useColor(io.stderr, io.env) && reporter.name === 'pretty' });
+    try {
+      emit(out.stdout);
+    } catch {
+      io.stdout.write(out.stdout);
+    }
+    if (out.stderr) io.stderr.write(out.stderr);
+    return EXIT.usage;
+  }
+}
+
+function writeOut(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new CliUsageError(`cannot write ${file}: ${(e as Error).message}`, '');
+  }
+}
+
+/**
+ * Progress on stderr: a live line on a TTY (at most every 100 ms), else — for runs longer than a
+ * second — one line per second; never on stdout, and never in json mode unless stderr is a TTY.
+ */
+function progressLine(io: IO, reporter: string, quiet: boolean, toFile: boolean) {
+  const tty = io.stderr.isTTY === true;
+  const off = quiet || (!tty && reporter === 'json' && !toFile);
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update: off
+      ? undefined
+      : (done: number, total: number) => {
+          const now = Date.now();
+          if (tty) {
+            if (now - last < 100) return;
+            last = now;
+            shown = true;
+            io.stderr.write(`\r\u001b[K  running ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} cases`);
+          } else {
+            if (now - start < 1000 || now - last < 1000) return;
+            last = now;
+            io.stderr.write(`iamspec: ${done} / ${total} cases\n`);
+          }
+        },
+    done: () => {
+      if (shown) io.stderr.write('\r\u001b[K');
+      shown = false;
+    },
+  };
+}

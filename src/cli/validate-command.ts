@@ -1,0 +1,64 @@
+// `iamspec validate policy.json…`: every finding of the policy validator, as file:line:column.
+
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { formatFinding, readPolicy, POLICY_TYPES, type Finding, type PolicyType } from '../policy/index.ts';
+import { palette, useColor } from '../scenario/format-explanation.ts';
+import { EXIT } from '../scenario/report.ts';
+import { displayPath } from '../scenario/runner.ts';
+import { CliUsageError, oneOf, parse } from './args.ts';
+import { VALIDATE_HELP } from './help.ts';
+import type { IO } from './io.ts';
+
+const OPTIONS = {
+  type: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** resource when a statement names a Principal, else identity. */
+function guessType(text: string): PolicyType {
+  try {
+    const doc = JSON.parse(text) as { Statement?: unknown };
+    const st = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    return st.some((s) => s && typeof s === 'object' && ('Principal' in s || 'NotPrincipal' in s)) ? 'resource' : 'identity';
+  } catch {
+    return 'identity';
+  }
+}
+
+export function validateCommand(argv: string[], io: IO): number {
+  const { values: o, positionals } = parse(argv, OPTIONS, VALIDATE_HELP);
+  if (o.help) {
+    io.stdout.write(VALIDATE_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new CliUsageError('validate needs at least one policy file', VALIDATE_HELP);
+  const forced = o.type ? oneOf(o.type, POLICY_TYPES, '--type', VALIDATE_HELP) : undefined;
+  const p = palette(!o.json && useColor(io.stdout, io.env));
+  const all: (Finding & { file: string })[] = [];
+  const lines: string[] = [];
+  let errors = 0;
+  for (const file of positionals) {
+    const path = resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new CliUsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
+    }
+    const type = forced ?? guessType(text);
+    const shown = displayPath(path, io.cwd);
+    const { findings } = readPolicy(text, { name: basename(file).replace(/\.json$/i, ''), type, file: shown });
+    const n = findings.filter((f) => f.severity === 'error').length;
+    errors += n;
+    for (const f of findings) all.push({ ...f, file: shown });
+    if (!o.json) {
+      const status = n ? p.red(`${n} error${n === 1 ? '' : 's'}`) : p.green('valid');
+      lines.push(`${p.bold(shown)} ${p.dim(`(${type} policy${forced ? '' : ', --type to change'})`)}: ${status}`);
+      for (const f of findings) lines.push(`  ${formatFinding({ ...f, file: shown })}`);
+    }
+  }
+  io.stdout.write(o.json ? JSON.stringify(all, null, 2) + '\n' : lines.join('\n') + '\n');
+  return errors ? EXIT.failed : EXIT.ok;
+}

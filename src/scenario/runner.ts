@@ -1,0 +1,420 @@
+// Runs loaded suites through the local engine and builds the JSON report of scenario-format.md.
+//
+//  - selectSuites: --filter (suite/case/property names, substring, case-insensitive, also
+//    `suite › case`) and --shard i/n (item k of the expanded list goes to shard k mod n + 1, so a
+//    CI matrix of n jobs covers every case exactly once);
+//  - runSuites: per case, evaluate (fast path), compare with `expect`, check `decidedBy`; the full
+//    explanation is computed only for failures and kept beside the report (RunReport.details) for
+//    the reporters, never in the JSON contract.
+
+import { evaluate } from '../engine/decide.ts';
+import type { PolicySet } from '../engine/decide.ts';
+import type { Request } from '../engine/request.ts';
+import { refName, type Decision, type EvaluationResult, type Explanation, type StatementRef } from '../engine/types.ts';
+import { isAbsolute, relative, sep } from 'node:path';
+import type { Case, Expectation, PropertySpec, SourceRef, Suite } from './model.ts';
+import type { CaseResult, Report, ReportSummary } from './report.ts';
+import { EXIT } from './report.ts';
+import { resolverFor } from './resolve.ts';
+
+/** A bad command-line request (unknown filter, bad shard): exit 2 with a usage message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface SelectOptions {
+  filter?: string;
+  shard?: Shard;
+  /** Include property checks (default true). */
+  properties?: boolean;
+}
+
+/** The signature of src/scenario/properties.ts `checkProperty`. */
+export type CheckProperty = (suite: Suite, spec: PropertySpec, opts: { cwd: string; seed?: number }) => CaseResult;
+
+export interface RunOptions extends SelectOptions {
+  onProgress?: (done: number, total: number) => void;
+  /** Paths in results are relative to this directory (default process.cwd()). */
+  cwd?: string;
+  /**
+   * The property checker. When absent and properties are on, property results are reported as
+   * skipped (never as passes); the CLI and test/scenarios.test.ts pass `await loadPropertyChecker()`.
+   */
+  checkProperty?: CheckProperty | null;
+  /** fast-check seed for property checks (default: properties.ts's fixed seed, reproducible). */
+  seed?: number;
+}
+
+/** What reporters need about a failed (or skipped) result beyond the JSON contract. */
+export interface ResultDetail {
+  /** Where the case or property is written in its suite. */
+  defined: SourceRef;
+  /** The local engine's full explanation (failures of cases). */
+  explanation?: Explanation;
+  /** Shown above the explanation (e.g. that it is the local engine's, for a live run). */
+  note?: string;
+}
+
+export interface RunReport extends Report {
+  /** Failed results → where they are written and why the engine decided so. */
+  details: Map<CaseResult, ResultDetail>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// selection
+
+/** Parses `i/n` (1 ≤ i ≤ n). */
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!m) throw new UsageError(`--shard takes i/n, e.g. --shard 2/4 (got "${text}")`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard ${text}: need 1 ≤ i ≤ n`);
+  }
+  return { index, count };
+}
+
+function matcher(filter: string): (suite: string, name: string) => boolean {
+  const f = filter.trim().toLowerCase().replace(/\s+>\s+/g, ' › ');
+  return (suite, name) => {
+    const s = suite.toLowerCase();
+    const n = name.toLowerCase();
+    return s.includes(f) || n.includes(f) || `${s} › ${n}`.includes(f);
+  };
+}
+
+/**
+ * The suites restricted to the selected cases and properties (shallow copies; suites with nothing
+ * selected are dropped). Throws UsageError when a filter matches nothing.
+ */
+export function selectSuites(suites: Suite[], opts: SelectOptions = {}): Suite[] {
+  if (opts.shard) {
+    const { index, count } = opts.shard;
+    if (!Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count) {
+      throw new UsageError(`--shard ${index}/${count}: need 1 ≤ i ≤ n`);
+    }
+  }
+  const withProps = opts.properties !== false;
+  const match = opts.filter !== undefined && opts.filter.trim() !== '' ? matcher(opts.filter) : null;
+  if (!match && !opts.shard && withProps) return suites;
+  const shard = opts.shard;
+  let k = 0; // global item index, for sharding
+  const take = (): boolean => {
+    const mine = !shard || k % shard.count === shard.index - 1;
+    k++;
+    return mine;
+  };
+  const out: Suite[] = [];
+  let matched = 0;
+  for (const suite of suites) {
+    const cases: Case[] = [];
+    for (const c of suite.cases) {
+      if (match && !match(suite.name, c.name)) continue;
+      matched++;
+      if (take()) cases.push(c);
+    }
+    const properties: PropertySpec[] = [];
+    if (withProps) {
+      for (const p of suite.properties) {
+        if (match && !match(suite.name, p.name)) continue;
+        matched++;
+        if (take()) properties.push(p);
+      }
+    }
+    if (cases.length || properties.length) out.push({ ...suite, cases, properties });
+  }
+  if (match && matched === 0) {
+    throw new UsageError(`--filter "${opts.filter}" matches no suite, case or property`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// one case
+
+/** Does the decision satisfy the expectation (`denied` = either deny)? */
+export function satisfies(expect: Expectation, actual: Decision): boolean {
+  return expect === actual || (expect === 'denied' && actual !== 'allowed');
+}
+
+/** The `decidedBy` references (`policy#Sid` or `policy#N`) not among the deciding statements. */
+export function missingDecidedBy(listed: readonly string[], actual: readonly StatementRef[]): string[] {
+  let out: string[] | undefined;
+  for (const want of parsedRefs(listed)) {
+    let found = false;
+    for (const r of actual) {
+      if (r.policy === want.policy && (r.sid === want.stmt || (want.index >= 0 && r.index === want.index))) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) (out ??= []).push(want.text);
+  }
+  return out ?? NONE;
+}
+
+interface WantedRef {
+  text: string;
+  policy: string;
+  stmt: string;
+  /** The statement part as an index, or -1 when it is not a number. */
+  index: number;
+}
+
+/** decidedBy lists parsed once (matrix cases share their list). */
+const parsedLists = new WeakMap<readonly string[], WantedRef[]>();
+
+function parsedRefs(listed: readonly string[]): WantedRef[] {
+  let refs = parsedLists.get(listed);
+  if (refs) return refs;
+  refs = listed.map((text) => {
+    const hash = text.lastIndexOf('#');
+    const policy = hash < 0 ? text : text.slice(0, hash);
+    const stmt = hash < 0 ? '' : text.slice(hash + 1);
+    return { text, policy, stmt, index: /^(0|[1-9]\d*)$/.test(stmt) ? Number(stmt) : -1 };
+  });
+  parsedLists.set(listed, refs);
+  return refs;
+}
+
+const keyCache = new WeakMap<PolicySet, Map<string, string[]>>();
+
+/**
+ * Context keys that any statement that could match this service reads. When the request has all
+ * of them, no key can be missing and the (costlier) traced explanation is not needed.
+ */
+function keysFor(set: PolicySet, service: string): string[] {
+  let m = keyCache.get(set);
+  if (!m) keyCache.set(set, (m = new Map()));
+  let keys = m.get(service);
+  if (keys) return keys;
+  const all = new Set<string>();
+  const indices = [set.identity, set.boundary, set.session, set.resource, ...set.scps, ...set.rcps];
+  for (const idx of indices) {
+    if (!idx) continue;
+    for (const s of idx.forService(service)) for (const k of s.keys) all.add(k);
+    for (const s of idx.wildcard) for (const k of s.keys) all.add(k);
+  }
+  keys = [...all];
+  m.set(service, keys);
+  return keys;
+}
+
+function missingContext(r: EvaluationResult, req: Request, set: PolicySet): string[] {
+  const keys = keysFor(set, req.service);
+  for (let i = 0; i < keys.length; i++) if (!req.context.has(keys[i]!)) return r.missingContext;
+  return NONE;
+}
+
+/**
+ * The shared empty list of results without deciding statements or missing keys (most of them):
+ * frozen, so a consumer that tries to modify it fails loudly instead of corrupting other results.
+ */
+const NONE = Object.freeze([]) as unknown as string[];
+
+const refNames = new WeakMap<StatementRef, string>();
+
+/** refName, computed once per statement rather than once per case. */
+function cachedRefName(ref: StatementRef): string {
+  let n = refNames.get(ref);
+  if (n === undefined) refNames.set(ref, (n = refName(ref)));
+  return n;
+}
+
+/**
+ * Paths in results: relative to cwd, with forward slashes. A relative path is kept as it is (the
+ * loader's SourceRefs are already relative to the cwd it loaded with).
+ */
+export function displayPath(file: string, cwd: string): string {
+  if (!isAbsolute(file)) return sep === '/' ? file : file.split(sep).join('/');
+  const rel = relative(cwd, file) || file;
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+export interface CaseOutcome {
+  result: CaseResult;
+  /** Present for failures. */
+  explanation?: Explanation;
+}
+
+/** Decides one case and compares it with its expectation. */
+export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displayPath(suite.file, cwd)): CaseOutcome {
+  const resolver = resolverFor(suite);
+  const { request, set } = resolver.resolve(c);
+  const r = evaluate(request, set);
+  const decidedBy = r.decidedBy.length === 0 ? NONE : r.decidedBy.map(cachedRefName);
+  const okDecision = satisfies(c.expect, r.decision);
+  const missingRefs = okDecision && c.decidedBy && c.decidedBy.length ? missingDecidedBy(c.decidedBy, r.decidedBy) : [];
+  const pass = okDecision && missingRefs.length === 0;
+  const result: CaseResult = {
+    file,
+    suite: suite.name,
+    case: c.name,
+    principal: resolver.principalArn(c.principal),
+    action: c.action,
+    resource: c.resource,
+    expected: c.expect,
+    actual: r.decision,
+    pass,
+    decidedBy,
+    missingContext: missingContext(r, request, set),
+  };
+  if (pass) return { result };
+  const explanation = r.explanation;
+  result.reason = okDecision
+    ? `decided ${r.decision} as expected, but not by ${missingRefs.join(', ')}${unknownRefs(suite, missingRefs)}: the deciding statements are ${decidedBy.length ? decidedBy.join(', ') : 'none'}`
+    : `expected ${c.expect}, got ${r.decision}: ${explanation.reason}`;
+  return { result, explanation };
+}
+
+/** A note for decidedBy references that name no statement of the suite at all (typos). */
+function unknownRefs(suite: Suite, refs: string[]): string {
+  const unknown = refs.filter((ref) => {
+    const hash = ref.lastIndexOf('#');
+    const p = suite.policies.get(hash < 0 ? ref : ref.slice(0, hash));
+    if (!p) return true;
+    const stmt = ref.slice(hash + 1);
+    const compiled = p.compiled.values().next().value;
+    if (!compiled) return false; // not compiled yet: cannot tell
+    return !compiled.policy.statements.some((s) => s.sid?.value === stmt || String(s.index) === stmt);
+  });
+  return unknown.length ? ` (no such statement in the suite: ${unknown.join(', ')})` : '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// the run
+
+const PROGRESS_EVERY = 1024;
+
+/** Runs every (selected) case and property of the suites through the local engine. */
+export function runSuites(suites: Suite[], opts: RunOptions = {}): RunReport {
+  const cwd = opts.cwd ?? process.cwd();
+  const withProps = opts.properties !== false;
+  const selected = selectSuites(suites, opts);
+  let total = 0;
+  for (const s of selected) total += s.cases.length + (withProps ? s.properties.length : 0);
+  const results: CaseResult[] = new Array(total);
+  const details = new Map<CaseResult, ResultDetail>();
+  const summary: ReportSummary = { suites: selected.length, passed: 0, failed: 0, errors: 0, skipped: 0 };
+  const progress = opts.onProgress;
+  let done = 0;
+  for (const suite of selected) {
+    const file = displayPath(suite.file, cwd);
+    for (const c of suite.cases) {
+      const { result, explanation } = runCase(suite, c, cwd, file);
+      results[done++] = result;
+      if (result.pass) summary.passed++;
+      else {
+        summary.failed++;
+        details.set(result, explanation ? { defined: c.defined, explanation } : { defined: c.defined });
+      }
+      if (progress && done % PROGRESS_EVERY === 0) progress(done, total);
+    }
+    if (!withProps) continue;
+    for (const p of suite.properties) {
+      const result = runProperty(suite, p, file, cwd, opts.checkProperty ?? null, opts.seed);
+      results[done++] = result;
+      if (result.skipped !== undefined) summary.skipped++;
+      else if (result.pass) summary.passed++;
+      else summary.failed++;
+      if (!result.pass) details.set(result, { defined: p.defined });
+      if (progress) progress(done, total);
+    }
+  }
+  if (progress && total % PROGRESS_EVERY !== 0) progress(done, total);
+  return { summary, results, details };
+}
+
+function runProperty(suite: Suite, p: PropertySpec, file: string, cwd: string, check: CheckProperty | null, seed?: number): CaseResult {
+  if (!check) {
+    // No checker given (or properties.ts absent from this build): reported as skipped, never as
+    // passes. The CLI and test/scenarios.test.ts pass loadPropertyChecker()'s.
+    return {
+      file,
+      suite: suite.name,
+      case: p.name,
+      principal: resolverFor(suite).principalArn(p.principal),
+      action: describeForAll(p.forAll.action),
+      resource: typeof p.forAll.resource === 'string' ? p.forAll.resource : '*',
+      expected: p.expect,
+      actual: null,
+      pass: false,
+      decidedBy: [],
+      missingContext: [],
+      property: true,
+      skipped: 'property checks are not available in this build (src/scenario/properties.ts)',
+    };
+  }
+  const r = check(suite, p, seed !== undefined ? { cwd, seed } : { cwd });
+  if (r.property !== true) r.property = true;
+  return r;
+}
+
+function describeForAll(a: PropertySpec['forAll']['action']): string {
+  if (!a) return '*';
+  if ('service' in a) return a.service === '*' ? '*' : `${a.service}:*`;
+  return a.oneOf.join('|');
+}
+
+/**
+ * The property checker of src/scenario/properties.ts. Imported lazily on purpose: it pulls in
+ * fast-check, which runs without property checks do not need (and properties.ts imports this module).
+ */
+export async function loadPropertyChecker(): Promise<CheckProperty> {
+  return (await import('./properties.ts')).checkProperty;
+}
+
+/**
+ * Adds reporter details to a report made elsewhere (the live simulator, a recording): for each
+ * failed result, where its case is written and the local engine's explanation of the same request.
+ */
+export function describeResults(report: Report, suites: Suite[], cwd = process.cwd()): RunReport {
+  const details = new Map<CaseResult, ResultDetail>();
+  const index = new Map<string, { suite: Suite; c?: Case; p?: PropertySpec }>();
+  for (const suite of suites) {
+    const file = displayPath(suite.file, cwd);
+    for (const c of suite.cases) index.set(`${file}\u0000${suite.name}\u0000${c.name}`, { suite, c });
+    for (const p of suite.properties) index.set(`${file}\u0000${suite.name}\u0000${p.name}`, { suite, p });
+  }
+  for (const r of report.results) {
+    if (r.pass || r.skipped !== undefined) continue;
+    const hit = index.get(`${r.file}\u0000${r.suite}\u0000${r.case}`);
+    if (!hit) continue;
+    if (hit.p) {
+      details.set(r, { defined: hit.p.defined });
+      continue;
+    }
+    const c = hit.c!;
+    try {
+      const { request, set } = resolverFor(hit.suite).resolve(c);
+      details.set(r, {
+        defined: c.defined,
+        explanation: evaluate(request, set).explanation,
+        note: "the local engine's explanation of the same request:",
+      });
+    } catch {
+      details.set(r, { defined: c.defined });
+    }
+  }
+  return { ...report, details };
+}
+
+/**
+ * The exit code of a finished run: 1 when a case failed or errored, or when every case was
+ * skipped (nothing was checked: e.g. --against recorded without recordings — never a silent
+ * pass); else 0. Skipped cases beside checked ones (the simulator cannot express session
+ * policies …) are reported, not failed. An empty selection (a shard with no cases) is 0.
+ */
+export function exitCodeOf(report: Report): number {
+  const s = report.summary;
+  if (s.failed > 0 || s.errors > 0) return EXIT.failed;
+  if (s.skipped > 0 && s.passed === 0) return EXIT.failed;
+  return EXIT.ok;
+}
