@@ -1,0 +1,181 @@
+// `iamspec test --against aws|recorded [--record]`: the suites' cases sent to the IAM policy
+// simulator (or replayed from recordings), compared with the local engine.
+
+import { IAMClient } from '@aws-sdk/client-iam';
+import type { Suite } from '../scenario/model.ts';
+import { displayPath } from '../scenario/runner.ts';
+import { AwsUsageError, checkCredentials, Simulator, type Outcome, type RetryOptions } from './adapter.ts';
+import { buildReport, caseResult, type DifferentialReport, type DifferentialResult, type Mode } from './differential.ts';
+import { batchPlans, planSuites, type CallPlan, type CasePlan } from './mapping.ts';
+import {
+  answersByHash,
+  buildRecording,
+  entryFor,
+  readRecording,
+  recordingPath,
+  replayAnswer,
+  writeRecording,
+  type RecordingEntry,
+} from './recording.ts';
+
+export interface RunAgainstOptions {
+  /** `--record`: write what AWS answered next to each suite (aws mode only). */
+  record?: boolean;
+  /** The IAM client (default: the standard SDK credential chain, region AWS_REGION or us-east-1). */
+  client?: IAMClient;
+  /** Calls in flight at once (default 4). */
+  concurrency?: number;
+  /** Resources per call (default 20). */
+  chunkSize?: number;
+  /** MaxItems per page (default 1000). */
+  maxItems?: number;
+  retry?: RetryOptions;
+  onProgress?: (done: number, total: number) => void;
+  /** Paths in the report are relative to this (default process.cwd()). */
+  cwd?: string;
+}
+
+export const STALE =
+  'no recording for the current request (the policies or context changed since it was recorded): re-record with --against aws --record';
+
+/** The client used when none is given: the standard credential chain; IAM is global (us-east-1). */
+export function defaultClient(): IAMClient {
+  return new IAMClient({
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    // A hung connection becomes a retryable TimeoutError rather than a run that never ends.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+  });
+}
+
+/** `--dry-run`: what a live run would send, without sending it (planCalls, for people). */
+export function renderCallPlan(plan: CallPlan, cwd = process.cwd()): string {
+  const lines = [
+    `iamspec --against aws would make ${plan.calls} API call${plan.calls === 1 ? '' : 's'} for ${plan.simulated} of ${plan.cases} cases (${plan.skipped} skipped), in ${plan.batches} batch${plan.batches === 1 ? '' : 'es'} of shared inputs:`,
+  ];
+  for (const s of plan.suites) {
+    lines.push(`  ${displayPath(s.file, cwd)}  ${s.suite}: ${s.cases} cases, ${s.simulated} simulated, ${s.batches} batches, ${s.chunks} calls before paging, ${s.calls} calls (${s.callsLegacyShape} with the pre-2026 response shape)`);
+  }
+  if (plan.skips.length) {
+    lines.push('', 'skipped (the simulator cannot express them):');
+    for (const k of plan.skips) lines.push(`  ${k.suite} › ${k.case}: ${k.reason}`);
+  }
+  lines.push('', 'IAM API calls are not billed; the simulator is rate-limited (throttled calls are retried with backoff).');
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Runs the suites' cases against the live simulator (`aws`) or the committed recordings
+ * (`recorded`), and returns the differential report. Cases the simulator cannot express, and
+ * cases without a recording for their current request, are `skipped` with the reason — never
+ * passed. Throws AwsUsageError (a SuiteError: exit 2) when credentials are missing or refused.
+ */
+export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOptions = {}): Promise<DifferentialReport> {
+  if (mode !== 'aws' && mode !== 'recorded') {
+    throw new AwsUsageError(`--against takes local, aws or recorded (got "${String(mode)}")`);
+  }
+  if (opts.record && mode !== 'aws') throw new AwsUsageError('--record needs --against aws (recordings are what AWS answered)');
+  const cwd = opts.cwd ?? process.cwd();
+  const plans = planSuites(suites);
+  const outcomes = new Map<CasePlan, Outcome>();
+  const missing = new Map<CasePlan, string>();
+  let calls = 0;
+
+  if (mode === 'aws') {
+    const client = opts.client ?? defaultClient();
+    await checkCredentials(client);
+    const sim = new Simulator(client, {
+      ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),
+      ...(opts.maxItems !== undefined ? { maxItems: opts.maxItems } : {}),
+      ...(opts.retry ? { retry: opts.retry } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    const batches = batchPlans(plans, opts.chunkSize !== undefined ? { chunkSize: opts.chunkSize } : {});
+    for (const [p, o] of await sim.run(batches)) outcomes.set(p, o);
+    calls = sim.calls;
+    if (opts.record) record(suites, plans, outcomes);
+  } else {
+    const simulated = plans.filter((p) => !p.skip);
+    for (const suite of suites) {
+      const path = recordingPath(suite.file);
+      const file = readRecording(path);
+      const byHash = answersByHash(file);
+      for (const p of simulated) {
+        if (p.suite !== suite) continue;
+        const entry = byHash.get(p.hash!);
+        if (entry) outcomes.set(p, { answer: replayAnswer(entry.answer) });
+        else missing.set(p, file ? STALE : `no recording file ${displayPath(path, cwd)}: record with --against aws --record`);
+      }
+    }
+    opts.onProgress?.(simulated.length, simulated.length);
+  }
+
+  const results: DifferentialResult[] = plans.map((plan) =>
+    caseResult({
+      plan,
+      outcome: outcomes.get(plan),
+      source: mode === 'aws' ? 'aws' : 'recording',
+      ...(missing.has(plan) ? { missing: missing.get(plan)! } : {}),
+      cwd,
+    }),
+  );
+  for (const suite of suites) {
+    for (const prop of suite.properties) {
+      results.push({
+        file: displayPath(suite.file, cwd),
+        suite: suite.name,
+        case: prop.name,
+        principal: suite.principals.get(prop.principal)?.arn ?? prop.principal,
+        action: '*',
+        resource: '*',
+        expected: prop.expect,
+        actual: null,
+        pass: false,
+        decidedBy: [],
+        missingContext: [],
+        property: true,
+        skipped: 'property checks run against the local engine only (each sample would be a simulator call); run them with --against local',
+        agreement: 'skipped',
+      });
+    }
+  }
+  return buildReport(mode, suites.length, results, calls);
+}
+
+/** Writes each suite's recording: this run's answers, plus earlier entries for cases whose call failed this time. */
+function record(suites: Suite[], plans: CasePlan[], outcomes: Map<CasePlan, Outcome>): void {
+  for (const suite of suites) {
+    const mine = plans.filter((p) => p.suite === suite && !p.skip);
+    if (mine.length === 0) continue;
+    const path = recordingPath(suite.file);
+    let previous: Map<string, RecordingEntry> | undefined;
+    const entries: RecordingEntry[] = [];
+    for (const p of mine) {
+      const o = outcomes.get(p);
+      if (o && 'answer' in o) {
+        entries.push(entryFor(p, o.answer));
+        continue;
+      }
+      previous ??= answersByHash(safeRead(path));
+      const old = previous.get(p.hash!);
+      if (old) entries.push({ ...old, case: p.case.name });
+    }
+    if (entries.length) writeRecording(path, buildRecording(suite.name, suite.file, entries));
+  }
+}
+
+function safeRead(path: string) {
+  try {
+    return readRecording(path);
+  } catch {
+    return null;
+  }
+}
+
+export { AwsUsageError, ReadOnlyViolation, readOnlyClient, checkCredentials, isAllowedOperation, Simulator, withRetry, normalizeResults } from './adapter.ts';
+export type { AwsAnswer, Outcome, RetryOptions, SimulatorOptions } from './adapter.ts';
+export { renderDifferential, differentialOrder, localSide, satisfies } from './differential.ts';
+export type { DifferentialReport, DifferentialResult, DifferentialSummary, LocalSide, AwsSide, AwsStatement, Agreement, Mode } from './differential.ts';
+export { unsupported, planCase, planSuites, planCalls, batchPlans, requestHash, canonicalJson, nameStatement, statementAt, LIMITS } from './mapping.ts';
+export type { CasePlan, SimInputs, SimCall, CallPlan, SuiteCallPlan, StatementName, RawStatement } from './mapping.ts';
+export { recordingPath, readRecording, renderRecording, RECORDING_FORMAT } from './recording.ts';
+export type { RecordingFile, RecordingEntry, RequestSummary, RecordedAnswer } from './recording.ts';

@@ -1,0 +1,229 @@
+// Recordings: what the IAM policy simulator answered, committed next to each suite so CI can
+// replay the differential check offline (`--against recorded`) and reviewers can read, in a diff,
+// what AWS said about a policy change.
+//
+// `scenarios/mfa/all-staff.yaml` → `scenarios/mfa/all-staff.recording.json`: pretty JSON, fixed
+// key order, one entry per simulated case in suite order, each keyed by the sha256 of its
+// canonical request (mapping.ts `requestHash`: the exact policy texts, boundary, resource policy,
+// SCP levels, caller, context entries, action and resource). Nothing time-dependent is written, so
+// re-recording unchanged answers leaves the file byte-identical.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { SuiteError } from '../scenario/model.ts';
+import type { AwsAnswer } from './adapter.ts';
+import { nameStatement, type CasePlan, type RawStatement, type SimInputs, type TextPosition } from './mapping.ts';
+
+export const RECORDING_FORMAT = 'iamspec-recording/1';
+
+/** The request as a reviewer reads it (the hash, not this summary, is what replay matches). */
+export interface RequestSummary {
+  operation: string;
+  policySource?: string;
+  caller: string;
+  /** Identity policy names, in PolicyInputList order. */
+  policies: string[];
+  boundary?: string;
+  resourcePolicy?: string;
+  resourceOwner?: string;
+  /** SCP names per organization level, root first. */
+  organizationLevels?: string[][];
+  /** key → [ContextKeyType, ...values] */
+  context: Record<string, string[]>;
+  action: string;
+  resource: string;
+}
+
+export interface RecordedStatement {
+  /** `policy#Sid` / `policy#N`, or null when the position maps to no suite statement. */
+  statement: string | null;
+  sourcePolicyId: string;
+  sourcePolicyType?: string;
+  /** `line:column`, 1-based, in the text that was sent. */
+  start?: string;
+  end?: string;
+}
+
+export interface RecordedAnswer {
+  decision: AwsAnswer['decision'];
+  matchedStatements: RecordedStatement[];
+  missingContextValues: string[];
+  allowedByOrganizations?: boolean;
+  allowedByPermissionsBoundary?: boolean;
+  evalDecisionDetails?: Record<string, string>;
+}
+
+export interface RecordingEntry {
+  /** The case name (for the reader; lookup is by hash). */
+  case: string;
+  hash: string;
+  request: RequestSummary;
+  answer: RecordedAnswer;
+}
+
+export interface RecordingFile {
+  format: typeof RECORDING_FORMAT;
+  suite: string;
+  /** The suite file, relative to this file. */
+  suiteFile: string;
+  about: string;
+  entries: RecordingEntry[];
+}
+
+/** Where a suite's recording lives: next to it, `<name>.recording.json`. */
+export function recordingPath(suiteFile: string): string {
+  const ext = extname(suiteFile);
+  return join(dirname(suiteFile), `${basename(suiteFile, ext)}.recording.json`);
+}
+
+export function summarize(inputs: SimInputs, action: string, resource: string): RequestSummary {
+  const context: Record<string, string[]> = {};
+  for (const e of inputs.context) context[e.name] = [e.type, ...e.values];
+  return {
+    operation: inputs.operation,
+    ...(inputs.policySourceArn ? { policySource: inputs.policySourceArn } : {}),
+    caller: inputs.callerArn,
+    policies: inputs.policies.map((p) => p.name),
+    ...(inputs.boundary ? { boundary: inputs.boundary.name } : {}),
+    ...(inputs.resourcePolicy ? { resourcePolicy: inputs.resourcePolicy.name } : {}),
+    ...(inputs.resourceOwner ? { resourceOwner: inputs.resourceOwner } : {}),
+    ...(inputs.scps ? { organizationLevels: inputs.scps.map((l) => l.map((p) => p.name)) } : {}),
+    context,
+    action,
+    resource,
+  };
+}
+
+const pos = (p: TextPosition | undefined) => (p ? `${p.line}:${p.column}` : undefined);
+
+function parsePos(s: string | undefined): TextPosition | undefined {
+  const m = s ? /^(\d+):(\d+)$/.exec(s) : null;
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : undefined;
+}
+
+export function recordAnswer(inputs: SimInputs, a: AwsAnswer): RecordedAnswer {
+  return {
+    decision: a.decision,
+    matchedStatements: a.matchedStatements.map((s) => {
+      const start = pos(s.start);
+      const end = pos(s.end);
+      return {
+        statement: nameStatement(inputs, s)?.ref ?? null,
+        sourcePolicyId: s.sourcePolicyId,
+        ...(s.sourcePolicyType ? { sourcePolicyType: s.sourcePolicyType } : {}),
+        ...(start ? { start } : {}),
+        ...(end ? { end } : {}),
+      };
+    }),
+    missingContextValues: [...a.missingContextValues],
+    ...(a.allowedByOrganizations !== undefined ? { allowedByOrganizations: a.allowedByOrganizations } : {}),
+    ...(a.allowedByPermissionsBoundary !== undefined ? { allowedByPermissionsBoundary: a.allowedByPermissionsBoundary } : {}),
+    ...(a.evalDecisionDetails ? { evalDecisionDetails: a.evalDecisionDetails } : {}),
+  };
+}
+
+/** A recorded answer back in the adapter's form (statements are re-mapped against today's inputs). */
+export function replayAnswer(r: RecordedAnswer): AwsAnswer {
+  return {
+    decision: r.decision,
+    matchedStatements: r.matchedStatements.map((s): RawStatement => {
+      const start = parsePos(s.start);
+      const end = parsePos(s.end);
+      return {
+        sourcePolicyId: s.sourcePolicyId,
+        ...(s.sourcePolicyType ? { sourcePolicyType: s.sourcePolicyType } : {}),
+        ...(start ? { start } : {}),
+        ...(end ? { end } : {}),
+      };
+    }),
+    missingContextValues: [...r.missingContextValues],
+    ...(r.allowedByOrganizations !== undefined ? { allowedByOrganizations: r.allowedByOrganizations } : {}),
+    ...(r.allowedByPermissionsBoundary !== undefined ? { allowedByPermissionsBoundary: r.allowedByPermissionsBoundary } : {}),
+    ...(r.evalDecisionDetails ? { evalDecisionDetails: r.evalDecisionDetails } : {}),
+  };
+}
+
+export function buildRecording(suiteName: string, suiteFile: string, entries: RecordingEntry[]): RecordingFile {
+  return {
+    format: RECORDING_FORMAT,
+    suite: suiteName,
+    suiteFile: basename(suiteFile),
+    about:
+      'What the IAM policy simulator answered for each case of the suite, keyed by the sha256 of the canonical request. Written by `iamspec test --against aws --record`, replayed by `iamspec test --against recorded`. Review it like code: a changed decision here is AWS disagreeing with the previous recording.',
+    entries,
+  };
+}
+
+export function entryFor(plan: CasePlan, answer: AwsAnswer): RecordingEntry {
+  return {
+    case: plan.case.name,
+    hash: plan.hash!,
+    request: summarize(plan.inputs!, plan.action, plan.resource),
+    answer: recordAnswer(plan.inputs!, answer),
+  };
+}
+
+/**
+ * Pretty JSON, two-space indent, trailing newline; key order is the construction order above.
+ * Arrays of scalars that fit on a line stay on one line (`["boolean", "true"]`), so an entry
+ * reads like the request it stands for and a changed value is a one-line diff.
+ */
+export function renderRecording(file: RecordingFile): string {
+  return prettyJson(file, '') + '\n';
+}
+
+const INLINE_WIDTH = 100;
+
+function prettyJson(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (value.every((v) => v === null || typeof v !== 'object')) {
+      const flat = `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+      if (flat.length + indent.length <= INLINE_WIDTH) return flat;
+    }
+    return `[\n${value.map((v) => inner + prettyJson(v, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+export function writeRecording(path: string, file: RecordingFile): void {
+  writeFileSync(path, renderRecording(file));
+}
+
+/** Reads a recording; null when the file does not exist; SuiteError (exit 2) when it is not one. */
+export function readRecording(path: string): RecordingFile | null {
+  if (!existsSync(path)) return null;
+  const where = { file: path, line: 1, column: 1 };
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new SuiteError(`recording ${path} is not valid JSON (${(e as Error).message}); re-record with --against aws --record`, where);
+  }
+  const f = data as Partial<RecordingFile>;
+  if (!f || typeof f !== 'object' || f.format !== RECORDING_FORMAT || !Array.isArray(f.entries)) {
+    throw new SuiteError(`${path} is not an iamspec recording (expected "format": "${RECORDING_FORMAT}" and "entries": [...]); re-record with --against aws --record`, where);
+  }
+  for (const [i, e] of f.entries.entries()) {
+    const ok =
+      e &&
+      typeof e.hash === 'string' &&
+      e.answer &&
+      ['allowed', 'explicitDeny', 'implicitDeny'].includes(e.answer.decision) &&
+      Array.isArray(e.answer.matchedStatements) &&
+      Array.isArray(e.answer.missingContextValues);
+    if (!ok) throw new SuiteError(`${path}: entry ${i} ("${e?.case ?? '?'}") is malformed; re-record with --against aws --record`, where);
+  }
+  return f as RecordingFile;
+}
+
+/** The recorded answers by request hash. */
+export function answersByHash(file: RecordingFile | null): Map<string, RecordingEntry> {
+  const m = new Map<string, RecordingEntry>();
+  for (const e of file?.entries ?? []) if (!m.has(e.hash)) m.set(e.hash, e);
+  return m;
+}
