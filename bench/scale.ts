@@ -224,9 +224,10 @@ interface Measure {
 
 const HAS_TIME = existsSync('/usr/bin/time');
 
-function measure(args: string[], cwd: string): Measure {
-  const cmd = HAS_TIME ? '/usr/bin/time' : process.execPath;
-  const argv = HAS_TIME ? ['-v', process.execPath, ...args] : args;
+/** Runs `program args` (under /usr/bin/time -v when present) and reads what it reports. */
+function measure(program: string, args: string[], cwd: string): Measure {
+  const cmd = HAS_TIME ? '/usr/bin/time' : program;
+  const argv = HAS_TIME ? ['-v', program, ...args] : args;
   const t0 = performance.now();
   const r = spawnSync(cmd, argv, { cwd, env: { ...process.env, IAMSPEC_PROFILE: '1', NO_COLOR: '1' }, maxBuffer: 1 << 30, encoding: 'utf8' });
   const wallMs = performance.now() - t0;
@@ -269,13 +270,21 @@ function table(rows: (string | number)[][]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { cases: { type: 'string', default: '100000' }, runs: { type: 'string', default: '5' }, keep: { type: 'boolean' } },
+    options: {
+      cases: { type: 'string', default: '100000' },
+      runs: { type: 'string', default: '5' },
+      keep: { type: 'boolean' },
+      // Measure exactly what a user types, `npx iamspec test …` from the project root (npx itself
+      // adds about a second of npm start-up), instead of `node bin/iamspec.js`.
+      npx: { type: 'boolean' },
+    },
   });
   const cases = Number(values.cases);
   const runs = Number(values.runs);
   const dir = mkdtempSync(join(tmpdir(), 'iamspec-scale-'));
   const t0 = performance.now();
   const file = writeProject(dir, cases);
+  console.log(`command: ${values.npx ? 'npx iamspec' : 'node bin/iamspec.js'} test <dir> --reporter json`);
   console.log(`generated ${cases.toLocaleString('en-US')} cases: ${file} (${(statSync(file).size / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - t0)} ms`);
   const bin = join(ROOT, 'bin/iamspec.js');
 
@@ -289,7 +298,9 @@ async function main(): Promise<void> {
 
   const results: Measure[] = [];
   for (let i = 0; i < runs; i++) {
-    const m = measure([bin, 'test', join(dir, 'scenarios'), '--reporter', 'json'], dir);
+    const m = values.npx
+      ? measure('npx', ['iamspec', 'test', join(dir, 'scenarios'), '--reporter', 'json'], ROOT)
+      : measure(process.execPath, [bin, 'test', join(dir, 'scenarios'), '--reporter', 'json'], dir);
     results.push(m);
     const p = m.profile;
     console.log(
