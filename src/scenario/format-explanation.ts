@@ -4,6 +4,7 @@
 // key, operator, request values and policy values). Used by the pretty, JUnit and GitHub
 // reporters, by the vitest integration and by `iamspec explain`.
 
+import { stringify } from 'yaml';
 import type { Explanation, Gate, StatementMiss, StatementRef, StatementTrace } from '../engine/types.ts';
 import type { ResultDetail } from './runner.ts';
 import { displayPath } from './runner.ts';
@@ -92,7 +93,7 @@ export function formatMiss(miss: StatementMiss, opts: FormatOptions = {}): strin
       return `NotPrincipal: the caller ${miss.principal} is excluded by ${list(miss.values)}${miss.note ? ` (${miss.note})` : ''}`;
     case 'Condition': {
       const f = miss.failure;
-      const req = f.requestValues === null ? p.yellow('absent from the request') : list(f.requestValues);
+      const req = f.requestValues === null ? p.yellow('(absent)') : list(f.requestValues);
       const where = f.span ? ` ${p.dim(`(line ${f.span.start.line})`)}` : '';
       return `Condition ${p.bold(f.operator)} ${p.bold(f.key)}: request ${req}, policy ${list(f.policyValues)}${f.note ? ` — ${f.note}` : ''}${where}`;
     }
@@ -174,8 +175,8 @@ export function formatFailure(r: CaseResult, detail: ResultDetail | undefined, o
   const redundant = detail?.explanation !== undefined && r.reason === `expected ${r.expected}, got ${r.actual}: ${detail.explanation.reason}`;
   if (r.reason && !redundant) out.push(`${ind}${p.bold('reason')}    ${r.reason}`);
   if (r.counterexample) {
-    out.push(`${ind}${p.bold('counterexample')} (paste as a case):`);
-    for (const l of JSON.stringify(r.counterexample, null, 2).split('\n')) out.push(`${ind}  ${l}`);
+    out.push(`${ind}${p.bold('counterexample')} (paste under cases:):`);
+    for (const l of stringify([r.counterexample], { lineWidth: 0 }).trimEnd().split('\n')) out.push(`${ind}  ${l}`);
   }
   if (detail?.explanation) {
     if (detail.note) out.push(`${ind}${p.dim(detail.note)}`);

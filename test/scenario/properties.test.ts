@@ -12,6 +12,7 @@ import {
   checkProperty,
   contextValueFromYaml,
   contextValueToYaml,
+  focusActions,
   propertyActions,
   type YamlContextValue,
 } from '../../src/scenario/properties.ts';
@@ -147,6 +148,23 @@ describe('checkProperty', () => {
     expect(pasteAndRun(s, r)).toEqual({ decision: 'allowed', pass: false });
     // With BoolIfExists the same property holds.
     expect(checkProperty(suite(), { ...spec, name: 'fixed' }).pass).toBe(true);
+  });
+
+  it('over the whole catalog, an except list that forgets one exempt action is still caught (policy-named actions are sampled more often)', () => {
+    const s = suite();
+    const except = SELF_SERVICE.filter((a) => a !== 'iam:ListUsers');
+    const spec = property(s, {
+      name: 'no MFA: only self-service escapes the Deny',
+      principal: 'john',
+      context: { ...s.context, 'aws:MultiFactorAuthPresent': bool(false) },
+      forAll: { action: { service: '*', except }, resource: 'any' },
+      expect: 'explicitDeny',
+      runs: 100,
+    });
+    expect(focusActions(s, propertyActions(spec))).toEqual(['iam:ListUsers']);
+    const r = checkProperty(s, spec);
+    expect(r.pass).toBe(false);
+    expect((r.counterexample as { action: string }).action).toBe('iam:ListUsers');
   });
 
   it('a numeric range shrinks to the boundary value', () => {
