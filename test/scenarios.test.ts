@@ -35,7 +35,7 @@ try {
   if (p) problem = formatProblem(p, { cwd: ROOT, color: false });
   else throw e;
 }
-const checkProperty = suites.some((s) => s.properties.length) ? await loadPropertyChecker() : null;
+const checkProperty = await loadPropertyChecker();
 
 if (problem !== null) {
   it(`${SCENARIOS} loads`, () => {
@@ -59,12 +59,7 @@ if (problem !== null) {
         });
       }
       for (const p of suite.properties) {
-        const name = `${suite.name} › ${p.name} (property)`;
-        if (!checkProperty) {
-          it.skip(`${name} — property checks not available yet`, () => {});
-          continue;
-        }
-        it(name, () => {
+        it(`${suite.name} › ${p.name} (property)`, () => {
           const result = checkProperty(suite, p, { cwd: ROOT });
           if (!result.pass) {
             throw new ScenarioFailure(`${result.reason ?? 'property failed'}\n${formatFailure(result, { defined: p.defined }, { cwd: ROOT })}`);

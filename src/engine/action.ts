@@ -10,7 +10,7 @@ import { Glob } from './glob.ts';
 
 export interface ActionMatcher {
   test(actionLower: string): boolean; // caller passes the request action already lower-cased
-  /** Lower-cased service prefixes this matcher can match; null when any service can (e.g. "*", "*:Get*", or a wildcard in the prefix). Used by the lead to index statements by service. */
+  /** Lower-cased service prefixes this matcher can match; null when any service can (e.g. "*", "*:Get*", or a wildcard in the prefix). Used by the statement index (compile.ts). */
   services: ReadonlySet<string> | null;
   /** Lower-cased exact `service:action` patterns (no wildcards), for the statement index. */
   exactActions: ReadonlySet<string>;

@@ -1,28 +1,22 @@
 // The committed seed suites (scenarios/*.yaml) as the simulator would see them: every case it can
 // express maps to a request with no missing context values; every other case is skipped with a
-// reason; and the cost of a live run. Needs the suite loader (src/scenario/loader.ts): until it
-// exists this file is skipped (visibly), and test/aws/mapping.test.ts covers the same on a fixture
-// suite modelled on the seed MFA policies.
+// reason; and the cost of a live run. test/aws/mapping.test.ts covers the same on a fixture suite.
 
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { planCalls, planSuites } from '../../src/aws/mapping.ts';
+import { loadSuites } from '../../src/scenario/loader.ts';
 import type { Suite } from '../../src/scenario/model.ts';
 import { uncovered } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const LOADER = new URL('../../src/scenario/loader.ts', import.meta.url);
-const hasLoader = existsSync(fileURLToPath(LOADER)) && existsSync(fileURLToPath(new URL('../../scenarios', import.meta.url)));
-
-async function load(): Promise<Suite[]> {
-  const mod = (await import(LOADER.href)) as { loadSuites: (paths: string[], opts?: { cwd?: string }) => Suite[] | Promise<Suite[]> };
-  return await mod.loadSuites(['scenarios/'], { cwd: ROOT });
+function load(): Suite[] {
+  return loadSuites(['scenarios/'], { cwd: ROOT });
 }
 
-describe.skipIf(!hasLoader)('the seed suites under scenarios/', () => {
-  it('cases the simulator can express send every context key their policies read', async () => {
-    const suites = await load();
+describe('the seed suites under scenarios/', () => {
+  it('cases the simulator can express send every context key their policies read', () => {
+    const suites = load();
     expect(suites.length).toBeGreaterThan(0);
     const problems: string[] = [];
     for (const suite of suites) {
@@ -36,8 +30,8 @@ describe.skipIf(!hasLoader)('the seed suites under scenarios/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the others are skipped, each with a reason; the plan counts the calls', async () => {
-    const suites = await load();
+  it('the others are skipped, each with a reason; the plan counts the calls', () => {
+    const suites = load();
     const plan = planCalls(suites);
     expect(plan.simulated + plan.skipped).toBe(plan.cases);
     for (const s of plan.skips) expect(s.reason).toMatch(/^(the simulator|action names|resource ARNs|context key)/);
