@@ -1,6 +1,7 @@
 // Builds Suite objects by hand (what the loader produces), for runner and reporter tests that must
 // not depend on YAML parsing. Policies are left uncompiled: the resolver compiles them on demand.
 
+import { dirname } from 'node:path';
 import type { ContextValue } from '../../src/engine/request.ts';
 import type {
   Case,
@@ -26,7 +27,10 @@ export interface CaseSpec {
 export interface SuiteSpec {
   name?: string;
   file?: string;
+  /** name → a document (its text is JSON.stringify(doc, null, 2)) or the exact JSON text. */
   policies?: Record<string, unknown>;
+  /** Give every policy a file path, as file policies have (the engine then compiles the exact text). */
+  policyFiles?: boolean;
   groups?: Record<string, string[]>;
   principals: Record<string, { arn: string } & Partial<Omit<SuitePrincipal, 'name' | 'defined'>>>;
   resources?: ({ arn: string } & Partial<Omit<SuiteResource, 'defined'>>)[];
@@ -36,8 +40,9 @@ export interface SuiteSpec {
   properties?: Omit<PropertySpec, 'defined'>[];
 }
 
-export const bool = (v: boolean): ContextValue => ({ type: 'boolean', list: false, values: [String(v)] });
-export const num = (v: number): ContextValue => ({ type: 'numeric', list: false, values: [String(v)] });
+import { bool, num } from '../engine/helpers.ts';
+
+export { bool, num };
 export const str = (v: string): ContextValue => ({ type: 'string', list: false, values: [v] });
 
 export function buildSuite(spec: SuiteSpec): Suite {
@@ -45,11 +50,13 @@ export function buildSuite(spec: SuiteSpec): Suite {
   let line = 1;
   const at = (): SourceRef => ({ file, line: line++, column: 3 });
   const policies = new Map<string, SuitePolicy>();
-  for (const [name, document] of Object.entries(spec.policies ?? {})) {
+  for (const [name, doc] of Object.entries(spec.policies ?? {})) {
+    const text = typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2);
     policies.set(name, {
       name,
-      document,
-      text: JSON.stringify(document, null, 2),
+      document: typeof doc === 'string' ? JSON.parse(doc) : doc,
+      text,
+      ...(spec.policyFiles ? { path: `${dirname(file)}/policies/${name}.json` } : {}),
       defined: at(),
       usedAs: [],
       compiled: new Map(),
