@@ -7,6 +7,7 @@ import { useColor } from '../scenario/format-explanation.ts';
 import { REPORTERS, REPORTER_NAMES, formatJunit, toProblem, type Reporter, type ReporterContext } from '../scenario/reporters/index.ts';
 import {
   describeResults,
+  displayPath,
   exitCodeOf,
   loadPropertyChecker,
   parseShard,
@@ -15,6 +16,7 @@ import {
   type RunReport,
   type Shard,
 } from '../scenario/runner.ts';
+import type { Suite } from '../scenario/model.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, oneOf, parse } from './args.ts';
 import { TEST_HELP } from './help.ts';
@@ -121,6 +123,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     const text = differential ?? reporter.report(run, ctx);
     const formatted = performance.now();
     emit(text);
+    if (reporter.name === 'pretty' && !ctx.quiet) io.stderr.write(policyWarnings(suites, io.cwd));
     if (o['junit-file']) writeOut(resolve(io.cwd, o['junit-file']), formatJunit(run, { ...ctx, color: false }));
     if (io.env.IAMSPEC_PROFILE) {
       // One line for bench/scale.ts: where the time went (ms since process start for `startup`).
@@ -198,4 +201,25 @@ function progressLine(io: IO, reporter: string, quiet: boolean, toFile: boolean)
       shown = false;
     },
   };
+}
+
+/**
+ * Validation warnings of the policies the run used (they do not fail a case), once per place:
+ * e.g. a missing Version, which makes ${…} literal text. `iamspec validate` lists suggestions too.
+ */
+function policyWarnings(suites: Suite[], cwd: string): string {
+  const lines = new Set<string>();
+  for (const suite of suites) {
+    for (const p of suite.policies.values()) {
+      for (const compiled of p.compiled.values()) {
+        for (const f of compiled.findings) {
+          if (f.severity !== 'warning') continue;
+          const file = f.file ? displayPath(f.file, cwd) : p.name;
+          lines.add(`${file}:${f.position.line}:${f.position.column}: warning ${f.code}: ${f.message}`);
+        }
+      }
+    }
+  }
+  if (lines.size === 0) return '';
+  return `\n${lines.size} policy warning${lines.size === 1 ? '' : 's'} (not failures):\n${[...lines].map((l) => `  ${l}`).join('\n')}\n`;
 }

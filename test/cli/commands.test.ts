@@ -129,6 +129,33 @@ describe('iamspec test', () => {
     expect(quiet.stdout).not.toContain('reads with MFA');
   });
 
+  it('policy validation warnings are listed after the summary (pretty only), and do not fail the run', async () => {
+    const dir = project({
+      versionless: `suite: Versionless
+policies:
+  legacy:
+    Statement:
+      - {Effect: Allow, Action: s3:GetObject, Resource: "arn:aws:s3:::b/\${aws:username}"}
+principals:
+  john: {arn: "arn:aws:iam::${ACCOUNT}:user/john", policies: [legacy]}
+cases:
+  - {name: the variable is literal text without Version, principal: john, action: s3:GetObject, resource: "arn:aws:s3:::b/john", expect: implicitDeny}
+`,
+    });
+    try {
+      const pretty = await run(['test'], dir);
+      expect(pretty.code).toBe(0);
+      expect(pretty.stderr).toContain('2 policy warnings (not failures):');
+      expect(pretty.stderr).toMatch(/scenarios\/versionless\.yaml:4:5: warning Missing version/);
+      expect(pretty.stderr).toMatch(/scenarios\/versionless\.yaml:5:\d+: warning Variable unsupported in version/);
+      const json = await run(['test', '--reporter', 'json'], dir);
+      expect(json.stderr).toBe('');
+      expect(JSON.parse(json.stdout).summary.passed).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('IAMSPEC_PROFILE prints where the time went', async () => {
     const p = await run(['test', '--quiet'], green, { IAMSPEC_PROFILE: '1' });
     expect(p.code).toBe(0);
