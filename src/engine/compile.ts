@@ -142,18 +142,13 @@ export class StatementIndex {
   matching(actionLower: string, service: string): readonly CompiledStatement[] {
     let list = this.memo.get(actionLower);
     if (list === undefined) {
-      list = [...this.forAction(actionLower)];
+      list = [...(this.exact.get(actionLower) ?? NONE)];
       for (const s of this.forService(service)) if (s.action.test(actionLower)) list.push(s);
       for (const s of this.anyService) if (s.action.test(actionLower) !== s.notAction) list.push(s);
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
       this.memo.set(actionLower, list);
     }
     return list;
-  }
-
-  /** Statements that name exactly this (lower-cased) action: their Action element matches. */
-  forAction(actionLower: string): readonly CompiledStatement[] {
-    return this.exact.get(actionLower) ?? NONE;
   }
 
   /** Statements with wildcard action names in this service: test their Action element. */
@@ -164,9 +159,5 @@ export class StatementIndex {
   /** Statements any service's action may match (`*`, wildcard service, NotAction). */
   get wildcard(): readonly CompiledStatement[] {
     return this.anyService;
-  }
-
-  get size(): number {
-    return this.all.length;
   }
 }

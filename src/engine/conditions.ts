@@ -25,7 +25,7 @@ import type { ContextMap } from './request.ts';
 import type { ConditionFailure } from './types.ts';
 import { Glob } from './glob.ts';
 import { ArnPattern, compileArnCondition, scanArnColons } from './resource.ts';
-import { compileTemplate, fillSlots, firstUnresolved, type CompiledTemplate } from './template.ts';
+import { compileTemplate, fillSlots, firstUnresolved, resolveTemplate, type CompiledTemplate } from './template.ts';
 import {
   cidrContainsParsed,
   compareDecimal,
@@ -75,6 +75,8 @@ interface ValueSet {
   readonly templates: CompiledTemplate[];
 }
 
+const NO_CONTEXT: ContextMap = new Map();
+
 /** Compares `r` to the resolved template exactly (or Latin-1 case-insensitively), without allocating. */
 function equalsTemplate(r: string, t: CompiledTemplate, fold: boolean): boolean {
   let p = 0;
@@ -109,8 +111,8 @@ class StringEqualsSet implements ValueSet {
       const t = compileTemplate(v, variables);
       if (t.vars.length > 0) this.templates.push(t);
       else {
-        // `${*}`-style literals in a template without variables resolve to plain text.
-        const text = t.tokens.map((x) => (typeof x === 'string' ? x : 'literal' in x ? x.literal : '')).join('');
+        // Without variables the template resolves to plain text (`${*}`-style literals included).
+        const text = resolveTemplate(t, NO_CONTEXT)!;
         this.fixed.push(fold ? foldLatin1(text) : text);
       }
     }

@@ -123,11 +123,6 @@ export interface Applicability {
   crossAccount: boolean;
 }
 
-let rcpServicesCache: ReadonlySet<string> | undefined;
-function rcpServices(): ReadonlySet<string> {
-  return (rcpServicesCache ??= catalog.rcpServices());
-}
-
 export function applicability(req: Request, set: PolicySet): Applicability {
   const p = req.principal;
   const signed = p.kind !== 'anonymous' && p.kind !== 'service';
@@ -144,7 +139,7 @@ export function applicability(req: Request, set: PolicySet): Applicability {
       set.rcps.length > 0 &&
       !p.serviceLinked &&
       set.inOrganization(req.resourceAccount) &&
-      rcpServices().has(req.service) &&
+      catalog.rcpServices().has(req.service) &&
       req.actionLower !== 'kms:retiregrant',
     crossAccount: signed && req.resourceAccount !== undefined && req.resourceAccount !== p.account,
   };
@@ -200,6 +195,15 @@ function visitGroup(idx: StatementIndex, req: Request, denies: CompiledStatement
   visit(idx.matching(req.actionLower, req.service), req, denies, allows);
 }
 
+/** SCP/RCP levels: denies are swept together, Allows are kept per level (every level must allow). */
+function visitLevels(levels: readonly StatementIndex[], req: Request, denies: CompiledStatement[], allowsPerLevel: CompiledStatement[][]): void {
+  for (let i = 0; i < levels.length; i++) {
+    const allows: CompiledStatement[] = [];
+    visitGroup(levels[i]!, req, denies, allows);
+    allowsPerLevel.push(allows);
+  }
+}
+
 function visitResource(list: readonly CompiledStatement[], req: Request, scan: Scan, hasBoundary: boolean): void {
   const ctx = req.context;
   for (let i = 0; i < list.length; i++) {
@@ -222,20 +226,8 @@ function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
   if (app.boundary) visitGroup(set.boundary!, req, scan.denies, scan.boundaryAllows);
   if (app.session && set.session) visitGroup(set.session, req, scan.denies, scan.sessionAllows);
   if (set.resource) visitResource(set.resource.matching(req.actionLower, req.service), req, scan, app.boundary);
-  if (app.scp) {
-    for (let i = 0; i < set.scps.length; i++) {
-      const allows: CompiledStatement[] = [];
-      visitGroup(set.scps[i]!, req, scan.denies, allows);
-      scan.scpAllows.push(allows);
-    }
-  }
-  if (app.rcp) {
-    for (let i = 0; i < set.rcps.length; i++) {
-      const allows: CompiledStatement[] = [];
-      visitGroup(set.rcps[i]!, req, scan.denies, allows);
-      scan.rcpAllows.push(allows);
-    }
-  }
+  if (app.scp) visitLevels(set.scps, req, scan.denies, scan.scpAllows);
+  if (app.rcp) visitLevels(set.rcps, req, scan.denies, scan.rcpAllows);
   return scan;
 }
 
@@ -416,20 +408,11 @@ interface Traced {
 }
 
 function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
-  const scan: Scan = {
-    denies: [],
-    identityAllows: [],
-    boundaryAllows: [],
-    sessionAllows: [],
-    resourceAllows: [],
-    rbp: 'none',
-    scpAllows: [],
-    rcpAllows: [],
-  };
+  const scan = newScan();
   const traces: StatementTrace[] = [];
   const missing = new Set<string>();
   const ctx = req.context;
-  const visit = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean) => {
+  const trace = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean): void => {
     for (const s of idx.all) {
       let miss = missOf(s, req);
       // A Resource that failed only for want of a variable's key still "needed" that key.
@@ -465,12 +448,19 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
       }
     }
   };
-  if (app.identity) visit(set.identity, scan.identityAllows, false);
-  if (app.boundary) visit(set.boundary!, scan.boundaryAllows, false);
-  if (app.session && set.session) visit(set.session, scan.sessionAllows, false);
-  if (set.resource) visit(set.resource, scan.resourceAllows, true);
-  if (app.scp) for (const level of set.scps) visit(level, scan.scpAllows[scan.scpAllows.push([]) - 1]!, false);
-  if (app.rcp) for (const level of set.rcps) visit(level, scan.rcpAllows[scan.rcpAllows.push([]) - 1]!, false);
+  const traceLevels = (levels: readonly StatementIndex[], allowsPerLevel: CompiledStatement[][]): void => {
+    for (const level of levels) {
+      const allows: CompiledStatement[] = [];
+      trace(level, allows, false);
+      allowsPerLevel.push(allows);
+    }
+  };
+  if (app.identity) trace(set.identity, scan.identityAllows, false);
+  if (app.boundary) trace(set.boundary!, scan.boundaryAllows, false);
+  if (app.session && set.session) trace(set.session, scan.sessionAllows, false);
+  if (set.resource) trace(set.resource, scan.resourceAllows, true);
+  if (app.scp) traceLevels(set.scps, scan.scpAllows);
+  if (app.rcp) traceLevels(set.rcps, scan.rcpAllows);
   return { scan, traces, missing };
 }
 

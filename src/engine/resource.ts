@@ -155,11 +155,10 @@ function compileEntry(written: string, variables: boolean): Entry {
   if (!written.startsWith('arn:')) return { kind: 'exact', text: written };
   // Variables are recognised only in the resource component (after the pattern's fifth colon,
   // spec §5); the first five components are plain text.
-  let cut = 3;
-  for (let i = 1; i < 5 && cut >= 0; i++) cut = written.indexOf(':', cut + 1);
-  if (cut < 0) {
+  if (!scanArnColons(written)) {
     return { kind: 'arn', text: written, pattern: new ArnPattern(splitArnTokens([written])), template: null };
   }
+  const cut = colons[4]!;
   const prefixComps = splitArnTokens([written.slice(0, cut)]);
   const template = compileTemplate(written.slice(cut + 1), variables);
   const pattern = new ArnPattern([...prefixComps, template.tokens]);

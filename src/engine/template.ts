@@ -4,8 +4,9 @@
 // from the request context into a per-template scratch array, so resolving allocates nothing.
 //
 // A variable resolves from a *single-valued* context key (looked up lower-cased): a key that is
-// absent, empty, or a list (`list: true`, spec §5 "multivalued keys cannot") has no value; then
-// the default (`${key, 'x'}`) is used, and without a default the whole template has no value.
+// absent, holds no value, or is a list (`list: true`, spec §5 "multivalued keys cannot") has no
+// value (an empty string is a value); then the default (`${key, 'x'}`) is used, and without a
+// default the whole template has no value.
 
 import { parseTemplate, type TemplatePart } from '../policy/variables.ts';
 import type { ContextMap } from './request.ts';
@@ -22,7 +23,7 @@ export interface CompiledTemplate {
   source: string;
   tokens: GlobToken[];
   vars: TemplateVar[];
-  /** Resolved slot values, refilled by `fill` (one array per template; never reallocated). */
+  /** Resolved slot values, refilled by `fillSlots` (one array per template; never reallocated). */
   slots: string[];
 }
 
@@ -36,7 +37,9 @@ export function lookupVariable(ctx: ContextMap, keyLower: string): string | unde
 /**
  * Tokenises a template. With `variables` false (policy Version other than 2012-10-17), the whole
  * string is plain text: `${aws:username}` is literal and its `*`/`?` would be wildcards (spec §2.1).
- * Malformed variables are left as text (the validator reports them).
+ * Malformed variables are validator errors, so a compiled policy never has one; unvalidated input
+ * gets parseTemplate's recovery (an unclosed `${` stays text, `${}` and a badly quoted default
+ * drop out, a key with spaces is trimmed).
  */
 export function compileTemplate(source: string, variables: boolean): CompiledTemplate {
   if (!variables || !source.includes('${')) return { source, tokens: [source], vars: [], slots: [] };
@@ -92,9 +95,4 @@ export function resolveTemplate(t: CompiledTemplate, ctx: ContextMap): string | 
     else out += t.slots[tok.slot]!;
   }
   return out;
-}
-
-/** Lower-cased variable keys of a template. */
-export function templateKeys(t: CompiledTemplate): string[] {
-  return t.vars.map((v) => v.keyLower);
 }

@@ -28,7 +28,7 @@ export function foldLatin1(s: string): string {
 }
 
 /** `s.slice(at, at + folded.length)` folds to `folded` (which must already be folded). */
-export function startsWithFolded(s: string, folded: string, at: number): boolean {
+function startsWithFolded(s: string, folded: string, at: number): boolean {
   if (at + folded.length > s.length) return false;
   for (let i = 0; i < folded.length; i++) {
     if (foldCode(s.charCodeAt(at + i)) !== folded.charCodeAt(i)) return false;
@@ -390,7 +390,8 @@ function parseV6(s: string, from: number, to: number, out: Uint32Array): boolean
 
 /** 4 for IPv4 (value in ipScratch[0]), 6 for IPv6 (ipScratch[0..3]), 0 if not an address. */
 function parseAddressInto(s: string, from: number, to: number): number {
-  if (s.indexOf(':', from) >= 0 && s.indexOf(':', from) < to) return parseV6(s, from, to, ipScratch) ? 6 : 0;
+  const colon = s.indexOf(':', from);
+  if (colon >= 0 && colon < to) return parseV6(s, from, to, ipScratch) ? 6 : 0;
   const v = parseV4(s, from, to);
   if (v < 0) return 0;
   ipScratch[0] = v;
@@ -460,8 +461,12 @@ B64[0x5f] = 63; // '_'
 
 let b64Scratch = new Uint8Array(256);
 
-/** Decodes into module scratch; returns the byte count or -1. Read with `decodedByte`. */
-function decodeBase64Scratch(s: string): number {
+/**
+ * Decodes a request value into module scratch; returns the byte count or -1 when it is not
+ * base64. Compare with `decodedEquals` before decoding anything else. Allocates nothing (the
+ * scratch grows when a longer value arrives).
+ */
+export function decodeRequestBase64(s: string): number {
   let n = s.length;
   if (n % 4 === 0 && n > 0) {
     if (s.charCodeAt(n - 1) === 0x3d) n--;
@@ -489,17 +494,8 @@ function decodeBase64Scratch(s: string): number {
 
 /** Decodes base64 (compile time); null if malformed. */
 export function decodeBase64(s: string): Uint8Array | null {
-  const n = decodeBase64Scratch(s);
+  const n = decodeRequestBase64(s);
   return n < 0 ? null : b64Scratch.slice(0, n);
-}
-
-/**
- * Decodes a request value into module scratch; returns the byte count or -1 when it is not
- * base64. Compare with `decodedEquals` before decoding anything else. Allocates nothing (the
- * scratch grows when a longer value arrives).
- */
-export function decodeRequestBase64(s: string): number {
-  return decodeBase64Scratch(s);
 }
 
 /** True if the `n` bytes last decoded by `decodeRequestBase64` equal `bytes`. */

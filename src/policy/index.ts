@@ -10,7 +10,7 @@ export { parseJson, checkNodeCharacters, escapePointer, isAllowedPolicyChar, MAX
 export { readPolicy, isJsonNode, type ReadOptions, type ReadResult } from './parse.ts';
 export { validatePolicy, scalarText, OUR_CODES, PARTITIONS, MAX_POLICY_TEXT, type ValidateOptions } from './validate.ts';
 export { parseOperator, BASE_OPERATORS, type BaseOperator, type OperatorFamily, type ParsedOperator, type SetQualifier } from './operators.ts';
-export { parseTemplate, mayHaveVariables, type Template, type TemplateError, type TemplatePart } from './variables.ts';
+export { parseTemplate, type Template, type TemplateError, type TemplatePart } from './variables.ts';
 
 /** `file:line:column: severity Code: message`; the policy name stands in for a missing file. */
 export function formatFinding(f: Finding): string {

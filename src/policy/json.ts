@@ -97,7 +97,7 @@ export function parseJson(text: string): JsonResult {
     if (c === 0x0a) starts.push(k + 1);
     else if (c === 0x0d) {
       if (text.charCodeAt(k + 1) !== 0x0a) starts.push(k + 1);
-    } else if (c < 0x20 ? c !== 0x09 : c > 0xff) {
+    } else if (!isAllowedPolicyChar(c)) {
       badOffsets.add(k);
       let cp = c;
       const at = k;

@@ -19,7 +19,7 @@
 // - Sizes count characters outside whitespace that lies outside strings (§8.1), or the compact
 //   serialisation when there is no source text (YAML, objects).
 
-import { escapePointer } from './json.ts';
+import { byPosition, escapePointer } from './json.ts';
 import type { Finding, JsonEntry, JsonNode, PolicyType, Position, Severity } from './model.ts';
 import { POLICY_TYPES } from './model.ts';
 import { BASE_OPERATORS, parseOperator, type ParsedOperator } from './operators.ts';
@@ -189,7 +189,7 @@ export function validatePolicy(root: JsonNode, opts: ValidateOptions): Finding[]
       if (opts.file !== undefined) f.file = opts.file;
     }
   }
-  return findings.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
+  return findings.sort(byPosition);
 }
 
 class Validator {

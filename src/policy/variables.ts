@@ -88,8 +88,3 @@ export function parseTemplate(input: string): Template {
   if (text) parts.push({ kind: 'text', text });
   return { parts, hasVariables, errors };
 }
-
-/** True if the string contains `${` at all (cheap pre-check before parsing). */
-export function mayHaveVariables(s: string): boolean {
-  return s.includes('${');
-}
