@@ -3,6 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../scenario/runner.ts';
+import { editDistance } from '../scenario/names.ts';
 
 export class CliUsageError extends UsageError {
   constructor(
@@ -63,21 +64,9 @@ export function suggestions(query: string, names: Iterable<string>, max = 5): st
       scored.push({ name, score: 1 + (1 - shared) });
       continue;
     }
-    const d = distance(q, n);
-    if (d <= Math.max(3, Math.floor(q.length / 3))) scored.push({ name, score: 2 + d });
+    const limit = Math.max(3, Math.floor(q.length / 3));
+    const d = editDistance(q, n, limit);
+    if (d <= limit) scored.push({ name, score: 2 + d });
   }
   return [...new Set(scored.sort((a, b) => a.score - b.score).map((s) => s.name))].slice(0, max);
-}
-
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 40) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -1,10 +1,8 @@
 // `iamspec explain`: one decision in full. Either a case of a suite (--case NAME), or an ad-hoc
 // request against policy files (--policy …, --principal, --action, --resource, --context …).
 
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
-import { compilePolicySet, evaluate, explain } from '../engine/decide.ts';
+import { compilePolicySet, explain } from '../engine/decide.ts';
 import { makeRequest, type ContextValue } from '../engine/request.ts';
 import type { Explanation } from '../engine/types.ts';
 import type { PolicyType } from '../policy/model.ts';
@@ -13,11 +11,11 @@ import { EXPECTATIONS, type Case, type Expectation, type Suite } from '../scenar
 import { EXIT } from '../scenario/report.ts';
 import { resourcePolicyType, resolverFor } from '../scenario/resolve.ts';
 import { displayPath, runCase, satisfies } from '../scenario/runner.ts';
+import { loadSuites } from '../scenario/loader.ts';
 import { CliUsageError, keyValues, oneOf, parse, suggestions } from './args.ts';
 import { parseContextArg } from './context-arg.ts';
 import { EXPLAIN_HELP } from './help.ts';
-import type { IO } from './io.ts';
-import { loadSuites } from './load.ts';
+import { readPolicyArg, type IO } from './io.ts';
 
 const OPTIONS = {
   case: { type: 'string' },
@@ -61,8 +59,8 @@ export async function explainCommand(argv: string[], io: IO): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // a case of a suite
 
-async function explainCase(file: string, name: string, json: boolean, color: boolean, io: IO): Promise<number> {
-  const suites = await loadSuites([file], io.cwd);
+function explainCase(file: string, name: string, json: boolean, color: boolean, io: IO): number {
+  const suites = loadSuites([file], { cwd: io.cwd });
   const found = findCases(suites, name);
   if (found.length === 0) {
     const names = suites.flatMap((s) => s.cases.flatMap((c) => (c.name === c.baseName ? [c.name] : [c.name, c.baseName])));
@@ -75,9 +73,12 @@ async function explainCase(file: string, name: string, json: boolean, color: boo
   const blocks: string[] = [];
   const jsonOut: unknown[] = [];
   for (const { suite, c } of found) {
-    const { result } = runCase(suite, c, io.cwd);
-    const { request, set } = resolverFor(suite).resolve(c);
-    const e = explain(request, set);
+    const { result, explanation } = runCase(suite, c, io.cwd);
+    let e = explanation; // runCase explains failures only
+    if (!e) {
+      const { request, set } = resolverFor(suite).resolve(c);
+      e = explain(request, set);
+    }
     allPass &&= result.pass;
     if (json) {
       jsonOut.push({ ...result, explanation: e });
@@ -129,14 +130,7 @@ function contextLines(ctx: Record<string, ContextValue | null>, p: ReturnType<ty
 type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 function readPolicyFile(file: string, type: PolicyType, io: IO, level?: number): CompiledPolicy {
-  const path = resolve(io.cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliUsageError(`cannot read policy ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
-  }
-  const name = basename(file).replace(/\.json$/i, '');
+  const { path, text, name } = readPolicyArg(io, file, 'policy ');
   return compilePolicy(text, { name, type, file: path, ...(level !== undefined ? { level } : {}) });
 }
 
@@ -170,7 +164,7 @@ function explainAdHoc(o: Values, color: boolean, io: IO): number {
     context,
   });
   const e: Explanation = explain(request, set);
-  const decision = evaluate(request, set).decision;
+  const decision = e.decision;
   const pass = expect === undefined || satisfies(expect, decision);
   if (o.json) {
     io.stdout.write(JSON.stringify({ decision, ...(expect ? { expected: expect, pass } : {}), explanation: e }, null, 2) + '\n');

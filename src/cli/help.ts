@@ -1,4 +1,5 @@
-// Usage texts. Kept beside the option tables they describe (see the command modules).
+// Usage texts of the commands. Their option tables (OPTIONS) are in the command modules: change
+// both together.
 
 export const MAIN_HELP = `iamspec — policy-as-code tests for AWS IAM
 

@@ -1,4 +1,9 @@
-// Where the CLI writes and what it knows about its surroundings; tests pass their own.
+// Where the CLI writes and what it knows about its surroundings (tests pass their own), and how it
+// reads the files named on its command line.
+
+import { readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { CliUsageError } from './args.ts';
 
 export interface Stream {
   write(s: string): unknown;
@@ -14,4 +19,17 @@ export interface IO {
 
 export function processIO(): IO {
   return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+}
+
+/**
+ * A policy file named on the command line: its absolute path, text, and policy name (the file name
+ * without .json). Unreadable → a usage error (exit 2), e.g. `cannot read policy p.json: ENOENT`.
+ */
+export function readPolicyArg(io: IO, file: string, what: string): { path: string; text: string; name: string } {
+  const path = resolve(io.cwd, file);
+  try {
+    return { path, text: readFileSync(path, 'utf8'), name: basename(file).replace(/\.json$/i, '') };
+  } catch (e) {
+    throw new CliUsageError(`cannot read ${what}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
+  }
 }

@@ -15,10 +15,6 @@ import { processIO, type IO } from './io.ts';
 
 export const EXIT_INTERNAL = 3;
 
-function version(): string {
-  return pkg.version;
-}
-
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -37,7 +33,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return EXIT.ok;
       case '--version':
       case '-v':
-        io.stdout.write(`iamspec ${version()}\n`);
+        io.stdout.write(`iamspec ${pkg.version}\n`);
         return EXIT.ok;
       case undefined:
         io.stderr.write(MAIN_HELP);

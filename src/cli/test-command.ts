@@ -4,25 +4,31 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { useColor } from '../scenario/format-explanation.ts';
-import { REPORTERS, REPORTER_NAMES, formatJunit, toProblem, type Reporter, type ReporterContext } from '../scenario/reporters/index.ts';
+import {
+  REPORTERS,
+  REPORTER_NAMES,
+  formatJunit,
+  formatPolicyWarnings,
+  toProblem,
+  type Reporter,
+  type ReporterContext,
+} from '../scenario/reporters/index.ts';
 import {
   describeResults,
-  displayPath,
   exitCodeOf,
   loadPropertyChecker,
   parseShard,
   runSuites,
   selectSuites,
   type RunReport,
-  type Shard,
+  type SelectOptions,
 } from '../scenario/runner.ts';
-import type { Suite } from '../scenario/model.ts';
+import { loadSuites } from '../scenario/loader.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, oneOf, parse } from './args.ts';
 import { TEST_HELP } from './help.ts';
 import type { IO } from './io.ts';
-import { loadRunAgainst, loadSuites } from './load.ts';
-import type { DifferentialReport } from '../aws/differential.ts';
+import { loadRunAgainst } from './load.ts';
 
 const OPTIONS = {
   reporter: { type: 'string' },
@@ -59,8 +65,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     if (outputFile) writeOut(outputFile, text);
     else if (text) io.stdout.write(text);
   };
-  const finish = () => {};
-  let progressDone = finish;
+  let progressDone = () => {};
   try {
     const { values: o, positionals } = parse(argv, OPTIONS, TEST_HELP);
     if (o.help) {
@@ -78,8 +83,9 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     ctx.verbose = o.verbose === true;
     const against = oneOf(o.against ?? 'local', AGAINST, '--against', TEST_HELP);
     if (o.record && against !== 'aws') throw new CliUsageError('--record needs --against aws', TEST_HELP);
-    const shard: Shard | undefined = o.shard !== undefined ? parseShard(o.shard) : undefined;
+    const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
     const withProps = o['no-properties'] !== true;
+    const selection: SelectOptions = { ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(shard ? { shard } : {}), properties: withProps };
     if (o.seed !== undefined && !/^-?\d+$/.test(o.seed)) throw new CliUsageError(`--seed takes an integer (got "${o.seed}")`, TEST_HELP);
     const seed = o.seed !== undefined ? Number(o.seed) : undefined;
     const notes = [shard ? `shard ${shard.index}/${shard.count}` : '', against !== 'local' ? `against ${against}` : ''];
@@ -89,7 +95,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     // The live/recorded adapter loads only when asked: it pulls in the AWS SDK.
     const runAgainst = against === 'local' ? null : await loadRunAgainst();
     const started = performance.now();
-    const suites = await loadSuites(positionals.length ? positionals : ['scenarios/'], io.cwd);
+    const suites = loadSuites(positionals.length ? positionals : ['scenarios/'], { cwd: io.cwd });
     const loaded = performance.now();
     const progress = progressLine(io, reporter.name, ctx.quiet === true, !!outputFile);
     progressDone = progress.done;
@@ -98,19 +104,17 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     // case, disagreements first); junit and github report AWS's decisions like a local run.
     let differential: string | null = null;
     if (runAgainst) {
-      const selected = selectSuites(suites, { ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(shard ? { shard } : {}), properties: withProps });
+      const selected = selectSuites(suites, selection);
       const report = await runAgainst(against as 'aws' | 'recorded', selected, { record: o.record === true, cwd: io.cwd, onProgress: progress.update });
       run = describeResults(report, selected, io.cwd);
       if (reporter.name === 'json' || reporter.name === 'pretty') {
         const { renderDifferential } = await import('../aws/differential.ts');
-        differential = renderDifferential(report as DifferentialReport, reporter.name);
+        differential = renderDifferential(report, reporter.name);
       }
     } else {
       const wantProps = withProps && suites.some((s) => s.properties.length > 0);
       run = runSuites(suites, {
-        ...(o.filter !== undefined ? { filter: o.filter } : {}),
-        ...(shard ? { shard } : {}),
-        properties: withProps,
+        ...selection,
         onProgress: progress.update,
         cwd: io.cwd,
         checkProperty: wantProps ? await loadPropertyChecker() : null,
@@ -123,7 +127,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     const text = differential ?? reporter.report(run, ctx);
     const formatted = performance.now();
     emit(text);
-    if (reporter.name === 'pretty' && !ctx.quiet) io.stderr.write(policyWarnings(suites, io.cwd));
+    if (reporter.name === 'pretty' && !ctx.quiet) io.stderr.write(formatPolicyWarnings(suites, io.cwd));
     if (o['junit-file']) writeOut(resolve(io.cwd, o['junit-file']), formatJunit(run, { ...ctx, color: false }));
     if (io.env.IAMSPEC_PROFILE) {
       // One line for bench/scale.ts: where the time went (ms since process start for `startup`).
@@ -201,25 +205,4 @@ function progressLine(io: IO, reporter: string, quiet: boolean, toFile: boolean)
       shown = false;
     },
   };
-}
-
-/**
- * Validation warnings of the policies the run used (they do not fail a case), once per place:
- * e.g. a missing Version, which makes ${…} literal text. `iamspec validate` lists suggestions too.
- */
-function policyWarnings(suites: Suite[], cwd: string): string {
-  const lines = new Set<string>();
-  for (const suite of suites) {
-    for (const p of suite.policies.values()) {
-      for (const compiled of p.compiled.values()) {
-        for (const f of compiled.findings) {
-          if (f.severity !== 'warning') continue;
-          const file = f.file ? displayPath(f.file, cwd) : p.name;
-          lines.add(`${file}:${f.position.line}:${f.position.column}: warning ${f.code}: ${f.message}`);
-        }
-      }
-    }
-  }
-  if (lines.size === 0) return '';
-  return `\n${lines.size} policy warning${lines.size === 1 ? '' : 's'} (not failures):\n${[...lines].map((l) => `  ${l}`).join('\n')}\n`;
 }

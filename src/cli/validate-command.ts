@@ -1,14 +1,12 @@
 // `iamspec validate policy.json…`: every finding of the policy validator, as file:line:column.
 
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import { formatFinding, readPolicy, POLICY_TYPES, type Finding, type PolicyType } from '../policy/index.ts';
 import { palette, useColor } from '../scenario/format-explanation.ts';
 import { EXIT } from '../scenario/report.ts';
 import { displayPath } from '../scenario/runner.ts';
 import { CliUsageError, oneOf, parse } from './args.ts';
 import { VALIDATE_HELP } from './help.ts';
-import type { IO } from './io.ts';
+import { readPolicyArg, type IO } from './io.ts';
 
 const OPTIONS = {
   type: { type: 'string' },
@@ -40,16 +38,10 @@ export function validateCommand(argv: string[], io: IO): number {
   const lines: string[] = [];
   let errors = 0;
   for (const file of positionals) {
-    const path = resolve(io.cwd, file);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new CliUsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
-    }
+    const { path, text, name } = readPolicyArg(io, file, '');
     const type = forced ?? guessType(text);
     const shown = displayPath(path, io.cwd);
-    const { findings } = readPolicy(text, { name: basename(file).replace(/\.json$/i, ''), type, file: shown });
+    const { findings } = readPolicy(text, { name, type, file: shown });
     const n = findings.filter((f) => f.severity === 'error').length;
     errors += n;
     for (const f of findings) all.push({ ...f, file: shown });

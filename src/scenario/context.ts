@@ -23,7 +23,8 @@ import { createRequire } from 'node:module';
 import { catalog, contextTypeForKey } from '../catalog/index.ts';
 import type { ContextType, ContextValue } from '../engine/request.ts';
 import { decodeBase64, parseBool, parseDecimal, parseInstant, parseRequestAddress } from '../engine/values.ts';
-import { CONTEXT_KEY_TYPES, closest, type ContextKeyType, type ContextValueInput } from './schema.ts';
+import { closest } from './names.ts';
+import { CONTEXT_KEY_TYPES, type ContextKeyType, type ContextValueInput } from './schema.ts';
 import type { PathSegment } from './yaml.ts';
 
 /** A value that does not fit; `path` is relative to the value (e.g. [2] for a list's third item). */
@@ -66,11 +67,10 @@ function globalKeys(): string[] {
   return globalKeyNames;
 }
 
-const keyCheckCache = new Map<string, string | null>();
-
 /**
  * Why a context key cannot be used (malformed, or unknown to the catalog where the catalog
  * should know it), or undefined when it is fine. `explicit`: the value states its type.
+ * (Uncached: keyInfo below caches it per key.)
  */
 export function contextKeyProblem(key: string, explicit: boolean): string | undefined {
   if (!KEY_SYNTAX.test(key)) {
@@ -78,8 +78,6 @@ export function contextKeyProblem(key: string, explicit: boolean): string | unde
   }
   if (explicit) return undefined;
   const lower = key.toLowerCase();
-  const cached = keyCheckCache.get(lower);
-  if (cached !== undefined) return cached ?? undefined;
   let problem: string | undefined;
   if (contextTypeForKey(key) === undefined) {
     const prefix = lower.slice(0, lower.indexOf(':'));
@@ -100,7 +98,6 @@ export function contextKeyProblem(key: string, explicit: boolean): string | unde
         hatch;
     }
   }
-  if (keyCheckCache.size < 10_000) keyCheckCache.set(lower, problem ?? null);
   return problem;
 }
 
@@ -237,5 +234,3 @@ function keyInfo(key: string): KeyInfo {
   }
   return info;
 }
-
-export { CONTEXT_KEY_TYPES };

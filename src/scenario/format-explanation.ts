@@ -5,7 +5,7 @@
 // reporters, by the vitest integration and by `iamspec explain`.
 
 import { stringify } from 'yaml';
-import type { Explanation, Gate, StatementMiss, StatementRef, StatementTrace } from '../engine/types.ts';
+import { refName, type Explanation, type Gate, type StatementMiss, type StatementRef, type StatementTrace } from '../engine/types.ts';
 import type { ResultDetail } from './runner.ts';
 import { displayPath } from './runner.ts';
 import type { CaseResult } from './report.ts';
@@ -71,8 +71,7 @@ export function formatRef(ref: StatementRef, opts: FormatOptions = {}): string {
   const p = palette(opts.color === true);
   const type = ref.level !== undefined ? `${ref.policyType} level ${ref.level}` : ref.policyType;
   const where = ref.file ? `${displayPath(ref.file, opts.cwd ?? process.cwd())}:${ref.span.start.line}` : `statement ${ref.index}`;
-  const name = `${ref.policy}#${ref.sid ?? ref.index}`;
-  return `${p.bold(name)} (${ref.effect}, ${type}) ${p.dim(where)}`;
+  return `${p.bold(refName(ref))} (${ref.effect}, ${type}) ${p.dim(where)}`;
 }
 
 /** The first element that failed, in one or two lines. */
@@ -117,10 +116,9 @@ export function formatExplanation(e: Explanation, opts: FormatOptions = {}): str
     line(0, `${p.bold('decided by')}`);
     for (const r of e.decidedBy) line(1, formatRef(r, opts));
   }
-  const deciding = new Set(e.decidedBy.map((r) => `${r.policy}\u0000${r.policyType}\u0000${r.level ?? ''}\u0000${r.index}`));
-  const matchedOthers = e.statements.filter(
-    (t) => t.matched && !deciding.has(`${t.ref.policy}\u0000${t.ref.policyType}\u0000${t.ref.level ?? ''}\u0000${t.ref.index}`),
-  );
+  const statementKey = (r: StatementRef) => `${r.policy}\u0000${r.policyType}\u0000${r.level ?? ''}\u0000${r.index}`;
+  const deciding = new Set(e.decidedBy.map(statementKey));
+  const matchedOthers = e.statements.filter((t) => t.matched && !deciding.has(statementKey(t.ref)));
   if (matchedOthers.length) {
     line(0, p.bold('also matched'));
     for (const t of matchedOthers) line(1, formatRef(t.ref, opts));

@@ -12,14 +12,14 @@
 // second.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { catalog } from '../catalog/index.ts';
 import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
+import { hasWildcard } from '../engine/glob.ts';
 import { parsePrincipal, RequestError, type ContextValue, type Principal } from '../engine/request.ts';
 import { PolicyError, readPolicy, type Finding, type JsonNode, type PolicyType } from '../policy/index.ts';
 import { ContextValueError, typeContextValue } from './context.ts';
 import {
-  type Expectation,
   SuiteError,
   type Case,
   type PropertySpec,
@@ -31,10 +31,8 @@ import {
   type SuitePrincipal,
   type SuiteResource,
 } from './model.ts';
+import { closest, didYouMean, listNames } from './names.ts';
 import {
-  closest,
-  didYouMean,
-  listNames,
   parseSuiteFile,
   schemaProblems,
   type CaseInput,
@@ -46,6 +44,8 @@ import {
   type SuiteFile,
   type OrganizationInput,
 } from './schema.ts';
+import { resourcePolicyType } from './resolve.ts';
+import { displayPath } from './runner.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
 
 export interface LoadOptions {
@@ -118,8 +118,9 @@ interface PolicyUse {
 
 const UTF8 = new TextDecoder('utf-8');
 const CASES: PathSegment[] = ['cases'];
+/** An empty path (no allocation per call). */
+const HERE: readonly PathSegment[] = Object.freeze([]);
 const YAML_FILE = /\.ya?ml$/i;
-const IAM_ROLE_ARN = /^arn:[^:]*:iam::[^:]*:role\//;
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9]+$/;
 const POLICY_TYPE_WORDS: Record<PolicyType, string> = {
   identity: 'an identity policy',
@@ -140,14 +141,12 @@ class Loader {
   }
 
   display(abs: string): string {
-    const rel = relative(this.cwd, abs);
-    const shown = rel === '' ? '.' : isAbsolute(rel) ? abs : rel;
-    return sep === '/' ? shown : shown.split(sep).join('/');
+    return displayPath(abs, this.cwd);
   }
 
   // ---- errors ----
 
-  private where(pf: ParsedFile, path: readonly PathSegment[], atKey = false): SourceRef {
+  where(pf: ParsedFile, path: readonly PathSegment[], atKey = false): SourceRef {
     const span = atKey ? pf.doc.keySpan(path) : pf.doc.span(path);
     return { file: pf.display, line: span.start.line, column: span.start.column };
   }
@@ -362,8 +361,7 @@ class SuiteBuilder {
   }
 
   private ref(pf: ParsedFile, path: readonly PathSegment[], atKey = false): SourceRef {
-    const span = atKey ? pf.doc.keySpan(path) : pf.doc.span(path);
-    return { file: pf.display, line: span.start.line, column: span.start.column };
+    return this.loader.where(pf, path, atKey);
   }
 
   build(): Suite {
@@ -514,22 +512,21 @@ class SuiteBuilder {
     return Object.freeze(out) as Record<string, ContextValue | null>;
   }
 
-  /** Types `value`, found at `[...path, key]` (so the path is only built for an error). */
-  private typeValue(pf: ParsedFile, path: PathSegment[], key: string, value: ContextInput[string]): ContextValue | null {
+  /**
+   * Types `value`, found at `[...path, key, ...below]` (`below`: where it sits under the key, e.g.
+   * `oneOf, 2` in forAll.context). The path is only built for an error.
+   */
+  private typeValue(
+    pf: ParsedFile,
+    path: PathSegment[],
+    key: string,
+    value: ContextInput[string],
+    below: readonly PathSegment[] = HERE,
+  ): ContextValue | null {
     try {
       return typeContextValue(key, value);
     } catch (e) {
-      if (e instanceof ContextValueError) throw this.err(pf, [...path, key, ...e.path], e.message, e.atKey);
-      throw e;
-    }
-  }
-
-  /** Types a value found at `path` (for keys whose value sits deeper than `context.<key>`). */
-  private typeContextAt(pf: ParsedFile, path: PathSegment[], key: string, value: ContextInput[string]): ContextValue | null {
-    try {
-      return typeContextValue(key, value);
-    } catch (e) {
-      if (e instanceof ContextValueError) throw this.err(pf, e.atKey ? path.slice(0, -2) : [...path, ...e.path], e.message, e.atKey);
+      if (e instanceof ContextValueError) throw this.err(pf, e.atKey ? [...path, key] : [...path, key, ...below, ...e.path], e.message, e.atKey);
       throw e;
     }
   }
@@ -661,19 +658,17 @@ class SuiteBuilder {
 
   private resolvePrincipals(groups: Map<string, SuiteGroup>): void {
     // Parse every ARN first: parentUser may name another principal.
-    const objects: [Def<PrincipalInputSpec>, Exclude<PrincipalInputSpec, 'anonymous'>][] = [];
     for (const def of this.defs.principals.values()) {
-      const defined = this.ref(def.file, def.path, true);
+      this.parsedPrincipals.set(def.name, def.value === 'anonymous' ? parsePrincipal({ arn: 'anonymous' }) : this.parseArn(def, def.value));
+    }
+    for (const def of this.defs.principals.values()) {
+      const { file, path, name } = def;
+      const defined = this.ref(file, path, true);
       if (def.value === 'anonymous') {
-        this.principals.set(def.name, { name: def.name, arn: 'anonymous', groups: [], policies: [], tags: {}, inAccount: false, defined });
-        this.parsedPrincipals.set(def.name, parsePrincipal({ arn: 'anonymous' }));
+        this.principals.set(name, { name, arn: 'anonymous', groups: [], policies: [], tags: {}, inAccount: false, defined });
         continue;
       }
-      objects.push([def, def.value]);
-      this.parsedPrincipals.set(def.name, this.parseArn(def, def.value));
-    }
-    for (const [def, p] of objects) {
-      const { file, path, name } = def;
+      const p = def.value;
       const parsed = this.parsedPrincipals.get(name)!;
       const kind = parsed.kind;
       const who = `principal ${name}`;
@@ -733,7 +728,7 @@ class SuiteBuilder {
         policies: [...policies],
         tags: tagMap(p.tags),
         inAccount: p.inAccount ?? false,
-        defined: this.ref(file, path, true),
+        defined,
       };
       if (boundary !== undefined) principal.boundary = boundary;
       if (session !== undefined) principal.session = session;
@@ -742,11 +737,6 @@ class SuiteBuilder {
       if (parentUserArn !== undefined) principal.parentUserArn = parentUserArn;
       this.principals.set(name, principal);
     }
-    // Keep definition order.
-    const ordered = new Map<string, SuitePrincipal>();
-    for (const name of this.defs.principals.keys()) ordered.set(name, this.principals.get(name)!);
-    this.principals.clear();
-    for (const [k, v] of ordered) this.principals.set(k, v);
   }
 
   private parseArn(def: Def<PrincipalInputSpec>, p: Exclude<PrincipalInputSpec, 'anonymous'>): Principal {
@@ -773,9 +763,8 @@ class SuiteBuilder {
   private parentUser(def: Def<PrincipalInputSpec>, value: string): string {
     const path = [...def.path, 'parentUser'];
     if (!value.startsWith('arn:')) {
-      const other = this.principals.get(value) ?? (this.defs.principals.has(value) ? undefined : null);
-      const parsed = this.parsedPrincipals.get(value);
-      if (other === null || !parsed) {
+      const parsed = this.parsedPrincipals.get(value); // every principal of the suite, parsed
+      if (!parsed) {
         throw this.err(
           def.file,
           path,
@@ -810,8 +799,7 @@ class SuiteBuilder {
       const r: SuiteResource = { arn, tags: tagMap(def.value.tags), defined: this.ref(def.file, def.path, true) };
       if (def.value.owner !== undefined) r.owner = def.value.owner;
       if (def.value.policy !== undefined && def.value.policy !== null) {
-        const type: PolicyType = IAM_ROLE_ARN.test(arn) ? 'trust' : 'resource';
-        this.use(def.value.policy, type, def.file, [...def.path, 'policy'], `resource ${arn}`);
+        this.use(def.value.policy, resourcePolicyType(arn), def.file, [...def.path, 'policy'], `resource ${arn}`);
         r.policy = def.value.policy;
       }
       out.push(r);
@@ -892,7 +880,6 @@ class SuiteBuilder {
       const context = c.context === undefined ? defaults : this.mergeContext(defaults, pf, ['cases', k, 'context'], c.context, defaultKeys);
       const defined: SourceRef = pf.doc.itemRef(CASES, k, pf.display);
       const matrix = actions.length * resources.length > 1;
-      const expect = c.expect as Expectation;
       for (const action of actions) {
         for (const resource of resources) {
           const name = matrix ? `${c.name} [${action} @ ${resource}]` : c.name;
@@ -906,7 +893,7 @@ class SuiteBuilder {
             );
           }
           names.set(name, k);
-          const expanded: Case = { name, baseName: c.name, principal: c.principal, action, resource, context, expect, defined };
+          const expanded: Case = { name, baseName: c.name, principal: c.principal, action, resource, context, expect: c.expect, defined };
           if (decidedBy) expanded.decidedBy = decidedBy;
           out.push(expanded);
         }
@@ -1012,15 +999,16 @@ class SuiteBuilder {
       if (p.forAll.context) {
         const ctx: NonNullable<PropertySpec['forAll']['context']> = {};
         for (const [key, spec] of Object.entries(p.forAll.context)) {
-          const path: PathSegment[] = [...base, 'forAll', 'context', key];
+          const parent: PathSegment[] = [...base, 'forAll', 'context'];
+          const path: PathSegment[] = [...parent, key];
           if ('oneOf' in spec) {
-            spec.oneOf.forEach((v, i) => this.typeContextAt(pf, [...path, 'oneOf', i], key, v));
+            spec.oneOf.forEach((v, i) => this.typeValue(pf, parent, key, v, ['oneOf', i]));
             ctx[key] = { oneOf: [...spec.oneOf] };
           } else {
             const [lo, hi] = spec.range;
             if (lo > hi) throw this.err(pf, [...path, 'range'], `range [${lo}, ${hi}] is empty: write [low, high] with low ≤ high`);
-            const typed = this.typeContextAt(pf, [...path, 'range', 0], key, lo);
-            this.typeContextAt(pf, [...path, 'range', 1], key, hi);
+            const typed = this.typeValue(pf, parent, key, lo, ['range', 0]);
+            this.typeValue(pf, parent, key, hi, ['range', 1]);
             if (typed && typed.type !== 'numeric' && typed.type !== 'date') {
               throw this.err(pf, [...path, 'range'], `${key} is a ${typed.type} key: a range is for numeric and date keys; use {oneOf: […]}`);
             }
@@ -1034,7 +1022,7 @@ class SuiteBuilder {
         principal: p.principal,
         context: this.mergeContext(defaults, pf, [...base, 'context'], p.context),
         forAll,
-        expect: p.expect as Expectation,
+        expect: p.expect,
         runs: p.runs,
         defined: this.ref(pf, base),
       };
@@ -1068,7 +1056,7 @@ function arnProblem(arn: string, pattern: boolean): string | undefined {
   if (!arn.startsWith('arn:') || colons < 5) {
     return `not an ARN: write arn:<partition>:<service>:<region>:<account>:<resource>${pattern ? '' : ', or "*" for actions without resource-level permissions'}`;
   }
-  if (!pattern && (arn.indexOf('*') >= 0 || arn.indexOf('?') >= 0)) {
+  if (!pattern && hasWildcard(arn)) {
     return 'a case names one concrete resource, without wildcards (the IAM simulator evaluates concrete ARNs); list the resources, or use a property with forAll.resource';
   }
   return undefined;

@@ -14,9 +14,9 @@ export interface SourceRef {
 }
 
 /** The decisions a case may expect: the simulator's three words, or `denied` (either deny). */
-export type Expectation = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'denied';
+export const EXPECTATIONS = ['allowed', 'explicitDeny', 'implicitDeny', 'denied'] as const;
 
-export const EXPECTATIONS: readonly Expectation[] = ['allowed', 'explicitDeny', 'implicitDeny', 'denied'];
+export type Expectation = (typeof EXPECTATIONS)[number];
 
 export interface SuitePolicy {
   name: string;

@@ -16,11 +16,12 @@
 import fc from 'fast-check';
 import { catalog } from '../catalog/index.ts';
 import { evaluate } from '../engine/decide.ts';
+import { hasWildcard } from '../engine/glob.ts';
 import type { ContextValue } from '../engine/request.ts';
 import { refName, type Decision, type EvaluationResult } from '../engine/types.ts';
-import { displayPath, satisfies } from './runner.ts';
+import { describeForAll, displayPath, satisfies } from './runner.ts';
 import { caseRequest, resolverFor } from './resolve.ts';
-import { typeContextValue } from './context.ts';
+import { contextKeyTypeWord, typeContextValue } from './context.ts';
 import type { ContextValueInput } from './schema.ts';
 import { SuiteError, type PropertySpec, type Suite } from './model.ts';
 import type { CaseResult } from './report.ts';
@@ -71,7 +72,7 @@ export function contextValueToYaml(key: string, cv: ContextValue | null): YamlCo
   };
   const plain: YamlContextValue = cv.list ? cv.values.map(scalar) : scalar(cv.values[0] ?? '');
   if (sameValue(contextValueFromYaml(key, plain), cv)) return plain;
-  return { type: cv.type, value: cv.list ? [...cv.values] : (cv.values[0] ?? '') };
+  return { type: contextKeyTypeWord(cv), value: cv.list ? [...cv.values] : (cv.values[0] ?? '') };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,8 +110,6 @@ export function propertyActions(spec: PropertySpec): string[] {
   if (actions.length === 0) fail(spec, 'forAll.action leaves no action to check');
   return actions;
 }
-
-const hasWildcard = (s: string): boolean => s.includes('*') || s.includes('?');
 
 /** ARNs matching an ARN pattern: each `?` one character, each `*` a short run (12 digits in the account). */
 export function arnsMatching(pattern: string, accounts: readonly string[]): fc.Arbitrary<string> {
@@ -288,8 +287,7 @@ export function checkProperty(suite: Suite, spec: PropertySpec, opts: PropertyOp
     const top = (Object.entries(seen) as [Decision, number][]).sort((a, b) => b[1] - a[1])[0]!;
     return {
       ...base,
-      action: describeActions(spec),
-      resource: spec.forAll.resource ?? 'any',
+      ...describeForAll(spec),
       actual: top[1] > 0 ? top[0] : null,
       pass: true,
       decidedBy: [],
@@ -322,12 +320,4 @@ export function checkProperty(suite: Suite, spec: PropertySpec, opts: PropertyOp
       `counterexample after ${out.numRuns} of ${runs} samples (seed ${seed}, shrunk ${out.numShrinks} times): ` +
       `expected ${spec.expect}, got ${e.decision}${decidedBy.length ? ` by ${decidedBy.join(', ')}` : ''}: ${e.explanation.reason}`,
   };
-}
-
-function describeActions(spec: PropertySpec): string {
-  const a = spec.forAll.action;
-  if (!a) return '*';
-  if ('oneOf' in a) return a.oneOf.join('|');
-  const svc = a.service === '*' ? '*' : `${a.service}:*`;
-  return a.except.length ? `${svc} except ${a.except.join(', ')}` : svc;
 }

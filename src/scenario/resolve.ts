@@ -148,24 +148,22 @@ export class SuiteResolver {
       const cached = this.lookups.get(resource);
       if (cached !== undefined) return cached;
     }
-    {
-      let found: PatternEntry | undefined;
-      for (const p of this.patterns) {
-        if (!p.test(resource)) continue;
-        if (found) {
-          throw new SuiteError(
-            `resource ${resource} matches two resource patterns: "${found.entry.arn}" (line ${found.entry.defined.line}) and "${p.entry.arn}" (line ${p.entry.defined.line}); list the resource itself or make the patterns disjoint`,
-            where ?? p.entry.defined,
-            [
-              { message: `pattern "${found.entry.arn}"`, where: found.entry.defined },
-              { message: `pattern "${p.entry.arn}"`, where: p.entry.defined },
-            ],
-          );
-        }
-        found = p;
+    let found: PatternEntry | undefined;
+    for (const p of this.patterns) {
+      if (!p.test(resource)) continue;
+      if (found) {
+        throw new SuiteError(
+          `resource ${resource} matches two resource patterns: "${found.entry.arn}" (line ${found.entry.defined.line}) and "${p.entry.arn}" (line ${p.entry.defined.line}); list the resource itself or make the patterns disjoint`,
+          where ?? p.entry.defined,
+          [
+            { message: `pattern "${found.entry.arn}"`, where: found.entry.defined },
+            { message: `pattern "${p.entry.arn}"`, where: p.entry.defined },
+          ],
+        );
       }
-      idx = found?.index;
+      found = p;
     }
+    idx = found?.index;
     if (idx === undefined && this.buckets.size > 0) {
       const m = /^(arn:[^:]*:s3:::[^/]+)\//.exec(resource);
       idx = (m && this.buckets.get(m[1]!)) ?? undefined;

@@ -229,13 +229,12 @@ function cachedRefName(ref: StatementRef): string {
 }
 
 /**
- * Paths in results: relative to cwd, with forward slashes. A relative path is kept as it is (the
- * loader's SourceRefs are already relative to the cwd it loaded with).
+ * Paths in results and messages: relative to cwd (`.` for cwd itself), with forward slashes. A
+ * relative path is kept as it is (the loader's SourceRefs are already relative to its cwd).
  */
 export function displayPath(file: string, cwd: string): string {
-  if (!isAbsolute(file)) return sep === '/' ? file : file.split(sep).join('/');
-  const rel = relative(cwd, file) || file;
-  return sep === '/' ? rel : rel.split(sep).join('/');
+  const shown = isAbsolute(file) ? relative(cwd, file) || '.' : file;
+  return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
 export interface CaseOutcome {
@@ -251,7 +250,7 @@ export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displ
   const r = evaluate(request, set);
   const decidedBy = r.decidedBy.length === 0 ? NONE : r.decidedBy.map(cachedRefName);
   const okDecision = satisfies(c.expect, r.decision);
-  const missingRefs = okDecision && c.decidedBy && c.decidedBy.length ? missingDecidedBy(c.decidedBy, r.decidedBy) : [];
+  const missingRefs = okDecision && c.decidedBy && c.decidedBy.length ? missingDecidedBy(c.decidedBy, r.decidedBy) : NONE;
   const pass = okDecision && missingRefs.length === 0;
   const result: CaseResult = {
     file,
@@ -296,10 +295,9 @@ const PROGRESS_EVERY = 1024;
 /** Runs every (selected) case and property of the suites through the local engine. */
 export function runSuites(suites: Suite[], opts: RunOptions = {}): RunReport {
   const cwd = opts.cwd ?? process.cwd();
-  const withProps = opts.properties !== false;
-  const selected = selectSuites(suites, opts);
+  const selected = selectSuites(suites, opts); // without properties when opts.properties is false
   let total = 0;
-  for (const s of selected) total += s.cases.length + (withProps ? s.properties.length : 0);
+  for (const s of selected) total += s.cases.length + s.properties.length;
   const results: CaseResult[] = new Array(total);
   const details = new Map<CaseResult, ResultDetail>();
   const summary: ReportSummary = { suites: selected.length, passed: 0, failed: 0, errors: 0, skipped: 0 };
@@ -317,7 +315,6 @@ export function runSuites(suites: Suite[], opts: RunOptions = {}): RunReport {
       }
       if (progress && done % PROGRESS_EVERY === 0) progress(done, total);
     }
-    if (!withProps) continue;
     for (const p of suite.properties) {
       const result = runProperty(suite, p, file, cwd, opts.checkProperty ?? null, opts.seed);
       results[done++] = result;
@@ -334,22 +331,20 @@ export function runSuites(suites: Suite[], opts: RunOptions = {}): RunReport {
 
 function runProperty(suite: Suite, p: PropertySpec, file: string, cwd: string, check: CheckProperty | null, seed?: number): CaseResult {
   if (!check) {
-    // No checker given (or properties.ts absent from this build): reported as skipped, never as
-    // passes. The CLI and test/scenarios.test.ts pass loadPropertyChecker()'s.
+    // No checker given (runSuites without `checkProperty`): reported as skipped, never as passes.
     return {
       file,
       suite: suite.name,
       case: p.name,
       principal: resolverFor(suite).principalArn(p.principal),
-      action: describeForAll(p.forAll.action),
-      resource: typeof p.forAll.resource === 'string' ? p.forAll.resource : '*',
+      ...describeForAll(p),
       expected: p.expect,
       actual: null,
       pass: false,
       decidedBy: [],
       missingContext: [],
       property: true,
-      skipped: 'property checks are not available in this build (src/scenario/properties.ts)',
+      skipped: 'property checker not available: runSuites was called without checkProperty (pass await loadPropertyChecker())',
     };
   }
   const r = check(suite, p, seed !== undefined ? { cwd, seed } : { cwd });
@@ -357,10 +352,17 @@ function runProperty(suite: Suite, p: PropertySpec, file: string, cwd: string, c
   return r;
 }
 
-function describeForAll(a: PropertySpec['forAll']['action']): string {
-  if (!a) return '*';
-  if ('service' in a) return a.service === '*' ? '*' : `${a.service}:*`;
-  return a.oneOf.join('|');
+/** A property's `action` and `resource` as its results show them: `s3:* except s3:PutObject`, `any`. */
+export function describeForAll(p: PropertySpec): { action: string; resource: string } {
+  const a = p.forAll.action;
+  let action: string;
+  if (!a) action = '*';
+  else if ('oneOf' in a) action = a.oneOf.join('|');
+  else {
+    const svc = a.service === '*' ? '*' : `${a.service}:*`;
+    action = a.except.length ? `${svc} except ${a.except.join(', ')}` : svc;
+  }
+  return { action, resource: p.forAll.resource ?? 'any' };
 }
 
 /**

@@ -6,6 +6,8 @@
 // loader's.
 
 import * as z from 'zod';
+import { EXPECTATIONS } from './model.ts';
+import { didYouMean, listNames } from './names.ts';
 import type { PathSegment } from './yaml.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -28,8 +30,6 @@ export const CONTEXT_KEY_TYPES = [
 ] as const;
 export type ContextKeyType = (typeof CONTEXT_KEY_TYPES)[number];
 
-export const DECISION_WORDS = ['allowed', 'explicitDeny', 'implicitDeny', 'denied'] as const;
-
 /** IAM's own rule for policy and group names (the deploy stack creates them under these names). */
 export const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const IAM_NAME_RULE = 'letters, digits and + = , . @ _ - only, at most 128 characters (IAM names)';
@@ -49,7 +49,7 @@ function oneOrMany<T extends z.ZodType>(item: T) {
 }
 
 const expectation = z
-  .enum(DECISION_WORDS)
+  .enum(EXPECTATIONS)
   .describe(
     'The decision IAM must reach: allowed, explicitDeny, implicitDeny (the simulator\'s words), or denied (either deny).',
   );
@@ -278,7 +278,7 @@ export type PolicyDefinition = z.output<typeof PolicyDefinitionSchema>;
 // for zod's issue. CaseSchema has no defaults or transforms, so an accepted case is its own output.
 
 const CASE_FIELDS: ReadonlySet<string> = new Set(Object.keys(CaseSchema.shape));
-const DECISION_SET: ReadonlySet<string> = new Set(DECISION_WORDS);
+const DECISION_SET: ReadonlySet<string> = new Set(EXPECTATIONS);
 const TYPE_SET: ReadonlySet<string> = new Set(CONTEXT_KEY_TYPES);
 
 function isText(v: unknown): v is string {
@@ -385,63 +385,6 @@ export interface SchemaProblem {
   /** Point at the key of the last path segment rather than its value (unknown fields). */
   atKey: boolean;
   message: string;
-}
-
-/** Levenshtein distance, case-insensitive, with an early exit above `max`. */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = new Array<number>(b.length + 1);
-  let cur = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (cur[j]! < rowMin) rowMin = cur[j]!;
-    }
-    if (rowMin > max) return max + 1;
-    [prev, cur] = [cur, prev];
-  }
-  return prev[b.length]!;
-}
-
-/** The closest candidate, if it is close enough to be a likely typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  const max = Math.max(2, Math.floor(word.length / 3));
-  let best: string | undefined;
-  let bestD = max + 1;
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    const d = editDistance(word, c, bestD);
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
-      best = c;
-      bestD = d;
-    }
-    // A prefix/suffix relation ("allow" vs "allowed") counts as close too.
-    if (best === undefined && lower.length >= 3 && c.toLowerCase().startsWith(lower)) {
-      best = c;
-      bestD = max;
-    }
-  }
-  return best;
-}
-
-/** ` did you mean "x"?` or ''. */
-export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const c = closest(word, candidates);
-  return c === undefined ? '' : ` did you mean ${JSON.stringify(c)}?`;
-}
-
-/** `a, b, c` (at most `max`, then "… and N more"), or "(none)". */
-export function listNames(names: readonly string[], max = 20): string {
-  if (names.length === 0) return '(none)';
-  const shown = names.slice(0, max).join(', ');
-  return names.length > max ? `${shown}, … and ${names.length - max} more` : shown;
 }
 
 type AnySchema = z.core.$ZodType;

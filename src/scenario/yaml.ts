@@ -240,11 +240,6 @@ export class YamlDoc {
     return { r, value: v, matched };
   }
 
-  /** Where the value at `path` starts (cheaper than `span`). */
-  start(path: readonly PathSegment[]): Position {
-    return this.position(this.rec[this.find(path).r * STRIDE + START]!);
-  }
-
   /** Where item `k` of the array at `path` starts (fast for consecutive k). */
   itemStart(path: readonly PathSegment[], k: number): Position {
     return this.position(this.itemOffset(path, k));
@@ -266,11 +261,6 @@ export class YamlDoc {
     return this.rec[this.child(c.r, k, c.n) * STRIDE + START]!;
   }
   private itemCache: { path: readonly PathSegment[]; r: number; n: number } | undefined;
-
-  /** True if every segment of `path` exists. */
-  has(path: readonly PathSegment[]): boolean {
-    return this.find(path).matched === path.length;
-  }
 
   /** Where the value at `path` is; for a path that does not exist, the deepest value that does. */
   span(path: readonly PathSegment[]): Span {

@@ -1,8 +1,8 @@
 // The real `iamspec` command in child processes (`node bin/iamspec.js …`), as a user runs it:
 // exit codes 0/1/2 through the launcher, parseable JSON on stdout, no stack trace for user
-// mistakes. Each child costs ~0.5–2 s of tsx startup, so there are few, started together in
-// beforeAll (two at a time); everything else about the commands is tested in-process
-// (commands.test.ts, main.test.ts).
+// mistakes. Each child costs a Node startup (and, after a source change, one esbuild bundling of
+// the CLI), so there are few, started together in beforeAll (two at a time); everything else
+// about the commands is tested in-process (commands.test.ts, main.test.ts).
 
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

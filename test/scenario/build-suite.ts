@@ -3,6 +3,7 @@
 
 import { dirname } from 'node:path';
 import type { ContextValue } from '../../src/engine/request.ts';
+import { bool, num } from '../engine/helpers.ts';
 import type {
   Case,
   Expectation,
@@ -39,8 +40,6 @@ export interface SuiteSpec {
   cases: CaseSpec[];
   properties?: Omit<PropertySpec, 'defined'>[];
 }
-
-import { bool, num } from '../engine/helpers.ts';
 
 export { bool, num };
 export const str = (v: string): ContextValue => ({ type: 'string', list: false, values: [v] });

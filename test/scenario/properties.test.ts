@@ -197,7 +197,9 @@ describe('checkProperty', () => {
     });
     const a = checkProperty(s, spec);
     expect(checkProperty(s, spec)).toEqual(a);
-    expect(checkProperty(s, spec, { seed: 7, runs: 50 }).pass).toBe(false);
+    const seeded = checkProperty(s, spec, { seed: 7, runs: 50 });
+    expect(seeded.pass).toBe(false);
+    expect(seeded.reason).toMatch(/ of 50 samples \(seed 7, /);
   });
 
   it('quantifies over resource patterns with ARNs that match them', () => {
@@ -238,6 +240,8 @@ describe('checkProperty', () => {
       ['aws:TagKeys', ['env', 'team']],
       ['custom:flag', 'yes'],
       ['custom:addr', { type: 'ip', value: '10.0.0.1' }],
+      ['custom:addrs', { type: 'ipList', value: ['10.0.0.1', '10.0.0.2'] }], // a list keeps its List type word
+      ['custom:days', { type: 'dateList', value: ['2025-01-01T00:00:00Z'] }],
       ['aws:CurrentTime', '2025-01-01T00:00:00Z'],
       ['aws:username', null],
     ];

@@ -255,6 +255,7 @@ describe('pretty reporter', () => {
     expect(text).not.toMatch(/\u001b\[/);
     expect(text).toContain('✓ passes');
     expect(text).toContain('✗ fails on the condition — expected allowed, got explicitDeny');
+    expect(text).toContain('✗ fails on decidedBy — decided explicitDeny, but not by the decidedBy statements');
     expect(text).toMatch(/expected\s+allowed/);
     expect(text).toMatch(/actual\s+explicitDeny/);
     // The deciding statement with file:line; the condition that failed with key, operator, values.

@@ -16,11 +16,14 @@ function strings(a: readonly string[]): string {
   return s + ']';
 }
 
-/** One result in contract order; optional fields only when set. */
-export function resultJson(r: CaseResult, fileJson = q(r.file), suiteJson = q(r.suite)): string {
+/**
+ * One result in contract order; optional fields only when set. For results with a counterexample,
+ * whose keys are free-form (JSON.stringify's key list would filter them too).
+ */
+export function resultJson(r: CaseResult): string {
   let s =
-    '{"file":' + fileJson +
-    ',"suite":' + suiteJson +
+    '{"file":' + q(r.file) +
+    ',"suite":' + q(r.suite) +
     ',"case":' + q(r.case) +
     ',"principal":' + q(r.principal) +
     ',"action":' + q(r.action) +

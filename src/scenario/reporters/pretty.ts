@@ -4,7 +4,8 @@
 // without NO_COLOR).
 
 import { formatFailure, palette } from '../format-explanation.ts';
-import { displayPath, type RunReport } from '../runner.ts';
+import { displayPath, satisfies, type RunReport } from '../runner.ts';
+import type { Suite } from '../model.ts';
 import type { CaseResult } from '../report.ts';
 import type { Output, Problem, Reporter, ReporterContext } from './types.ts';
 
@@ -39,7 +40,12 @@ export function formatPretty(run: RunReport, ctx: ReporterContext): string {
       } else {
         failed++;
         failures.push(r);
-        lines.push(`  ${p.red('✗')} ${r.case}${tag} ${p.dim(`— expected ${r.expected}, got ${r.actual ?? 'no decision'}`)}`);
+        // The right decision from the wrong statements (decidedBy) is not "expected X, got X".
+        const why =
+          r.actual !== null && satisfies(r.expected, r.actual)
+            ? `decided ${r.actual}, but not by the decidedBy statements`
+            : `expected ${r.expected}, got ${r.actual ?? 'no decision'}`;
+        lines.push(`  ${p.red('✗')} ${r.case}${tag} ${p.dim(`— ${why}`)}`);
       }
       j++;
     }
@@ -86,6 +92,27 @@ export function summaryLine(run: RunReport, ctx: ReporterContext): string {
   ].filter(Boolean);
   const nothing = s.skipped > 0 && s.passed === 0 && s.failed === 0 ? p.red(' — nothing was checked') : '';
   return `${parts.join(', ')}${nothing} ${p.dim(`(${extra.join(', ')})`)}`;
+}
+
+/**
+ * Validation warnings of the policies the run used (they do not fail a case), once per place:
+ * e.g. a missing Version, which makes ${…} literal text. `iamspec validate` lists suggestions too.
+ */
+export function formatPolicyWarnings(suites: Suite[], cwd: string): string {
+  const lines = new Set<string>();
+  for (const suite of suites) {
+    for (const p of suite.policies.values()) {
+      for (const compiled of p.compiled.values()) {
+        for (const f of compiled.findings) {
+          if (f.severity !== 'warning') continue;
+          const file = f.file ? displayPath(f.file, cwd) : p.name;
+          lines.add(`${file}:${f.position.line}:${f.position.column}: warning ${f.code}: ${f.message}`);
+        }
+      }
+    }
+  }
+  if (lines.size === 0) return '';
+  return `\n${lines.size} policy warning${lines.size === 1 ? '' : 's'} (not failures):\n${[...lines].map((l) => `  ${l}`).join('\n')}\n`;
 }
 
 /** `file:line:column: message`, then each detail indented; no stack trace. */
