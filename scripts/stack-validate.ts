@@ -2,7 +2,8 @@
 // when there is one) and `terraform validate` in the synthesized stack directory.
 // Run `npm run synth` first. Exit code: terraform validate's (2 when there is nothing to validate).
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findPluginDir, findTerraform, initArgs, runTerraform, terraformEnv } from '../stacks/terraform.ts';
 
@@ -21,16 +22,22 @@ async function main(): Promise<number> {
   process.stdout.write(
     pluginDir ? `validate: providers from ${pluginDir} (offline)\n` : 'validate: no provider plugin directory found (TF_PLUGIN_DIR); terraform init downloads hashicorp/aws from the registry\n',
   );
-  const env = terraformEnv({ pluginDir });
-  const echo = (s: string) => process.stdout.write(s);
-  const init = await runTerraform(initArgs(pluginDir, false), { cwd: dir, env });
-  if (init.code !== 0) {
-    process.stderr.write(`${init.stdout}${init.stderr}`);
-    return init.code;
+  // The private CLI configuration lives in a temp dir of our own, removed when done.
+  const configDir = mkdtempSync(join(tmpdir(), 'iamspec-tfrc-'));
+  try {
+    const env = terraformEnv({ configDir, pluginDir });
+    const echo = (s: string) => process.stdout.write(s);
+    const init = await runTerraform(initArgs(pluginDir, false), { cwd: dir, env });
+    if (init.code !== 0) {
+      process.stderr.write(`${init.stdout}${init.stderr}`);
+      return init.code;
+    }
+    process.stdout.write(`validate: terraform init ok (${init.ms} ms)\n`);
+    const v = await runTerraform(['validate', '-no-color'], { cwd: dir, env, echo });
+    return v.code;
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
   }
-  process.stdout.write(`validate: terraform init ok (${init.ms} ms)\n`);
-  const v = await runTerraform(['validate', '-no-color'], { cwd: dir, env, echo });
-  return v.code;
 }
 
 process.exitCode = await main();

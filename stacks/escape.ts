@@ -15,8 +15,9 @@
 // CDKTF itself (0.21) passes strings through unchanged: it neither escapes `${` nor interprets it,
 // EXCEPT for its own token marker `${TfToken[KEY]}` (KEY of [a-zA-Z0-9:._-]), which it replaces by
 // the token's value (or throws "Unrecognized Token Key"), even behind `$$`. A document containing
-// that marker cannot reach Terraform intact, so `assertNoCdktfToken` refuses it, and the synthesis
-// re-reads cdk.tf.json to check every document byte for byte (stacks/main.ts).
+// that marker cannot reach Terraform intact, so the deploy model refuses it (`cdktfTokenIndex`,
+// stacks/model.ts), and the synthesis re-reads cdk.tf.json to check every document byte for byte
+// (stacks/main.ts).
 
 /** `${` → `$${` and `%{` → `%%{`: the string Terraform turns back into `s`. */
 export function escapeTerraform(s: string): string {

@@ -13,12 +13,14 @@
 // Synthesis goes on only when every deployable is verified, or is named in the escape hatch
 // (IAMSPEC_ALLOW_UNVERIFIED), and no failing or missing case is left that the hatch does not
 // cover: a failing case that involves nothing deployed still stops the synthesis (the suites are
-// the specification; a red suite deploys nothing). Skipped results (e.g. property checks in a
-// build without the property checker) neither exercise nor block; they are listed.
+// the specification; a red suite deploys nothing). Skipped results (e.g. a property check run
+// without a checker, or a case the simulator cannot express in a differential report) neither
+// exercise nor block; they are listed.
 
 import type { Case, PropertySpec, SourceRef, Suite, SuitePrincipal } from '../src/scenario/model.ts';
 import type { CaseResult, Report } from '../src/scenario/report.ts';
-import { deployables, displayFile, type DeployableKind, type DeployModel } from './model.ts';
+import { displayPath } from '../src/scenario/runner.ts';
+import { deployables, type DeployableKind, type DeployModel } from './model.ts';
 
 export type GateStatus = 'verified' | 'failing' | 'unexercised';
 
@@ -113,7 +115,8 @@ export function runGate(input: GateInput): GateResult {
   let passed = 0;
 
   for (const suite of input.suites) {
-    const file = displayFile(suite.file, root);
+    // The runner's own display path, so the keys below are the report's.
+    const file = displayPath(suite.file, root);
     const involvesCache = new Map<string, string[]>();
     const involves = (principal: string) => {
       let k = involvesCache.get(principal);

@@ -27,7 +27,7 @@ import { pathToFileURL } from 'node:url';
 import { loadSuites } from '../src/scenario/loader.ts';
 import { SuiteError, type Suite } from '../src/scenario/model.ts';
 import type { Report } from '../src/scenario/report.ts';
-import { loadPropertyChecker, runSuites } from '../src/scenario/runner.ts';
+import { displayPath, loadPropertyChecker, runSuites } from '../src/scenario/runner.ts';
 import { unescapeTerraform } from './escape.ts';
 import { formatGate, GateError, parseAllowList, runGate, unverifiedBanner, type GateResult } from './gate.ts';
 import { attachmentId, buildDeployModel, canonicalJson, DeployModelError, type DeployModel } from './model.ts';
@@ -134,24 +134,33 @@ export async function synthesize(opts: SynthOptions = {}): Promise<SynthResult> 
   const root = resolve(opts.root ?? process.cwd());
   const warn = opts.warn ?? ((l: string) => process.stderr.write(`${l}\n`));
   const outdir = resolve(root, opts.outdir || process.env.CDKTF_OUTDIR || 'cdktf.out');
-  const file = join(outdir, 'stacks', opts.stackName ?? 'iamspec', 'cdk.tf.json');
+  const stackName = opts.stackName ?? 'iamspec';
+  const stackDir = join(outdir, 'stacks', stackName);
+  const file = join(stackDir, 'cdk.tf.json');
   try {
-    return await synthesizeInto(root, outdir, opts, warn);
+    return await synthesizeInto({ root, outdir, stackName, stackDir, file }, opts, warn);
   } catch (e) {
     // Never leave an older (or a just-written, unchecked) configuration behind a refused synthesis.
     if (existsSync(file)) {
       rmSync(file);
-      warn(`removed ${displayRel(root, file)}: the current suites do not verify it`);
+      warn(`removed ${displayPath(file, root)}: the current suites do not verify it`);
     }
     throw e;
   }
 }
 
-async function synthesizeInto(root: string, outdir: string, opts: SynthOptions, warn: (l: string) => void): Promise<SynthResult> {
+interface Target {
+  root: string;
+  outdir: string;
+  stackName: string;
+  stackDir: string;
+  /** stackDir/cdk.tf.json */
+  file: string;
+}
+
+async function synthesizeInto(target: Target, opts: SynthOptions, warn: (l: string) => void): Promise<SynthResult> {
+  const { root, outdir, stackName, stackDir, file } = target;
   const log = opts.log ?? ((l: string) => process.stdout.write(`${l}\n`));
-  const stackName = opts.stackName ?? 'iamspec';
-  const stackDir = join(outdir, 'stacks', stackName);
-  const file = join(stackDir, 'cdk.tf.json');
 
   const paths = opts.paths ?? deploySetFromConfig(root) ?? ['scenarios'];
   const suites = opts.suites ?? loadSuites(paths.map((p) => resolve(root, p)), { cwd: root });
@@ -189,15 +198,11 @@ async function synthesizeInto(root: string, outdir: string, opts: SynthOptions, 
   const config = JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
   checkSynthesized(config, model, stack);
   log(
-    `synthesized ${displayRel(root, file)}: ${model.policies.length - managed.length} IAM policies${managed.length ? ` (+${managed.length} AWS managed)` : ''}, ${model.groups.length} groups, ${model.groups.reduce((n, g) => n + g.policies.length, 0)} attachments${
+    `synthesized ${displayPath(file, root)}: ${model.policies.length - managed.length} IAM policies${managed.length ? ` (+${managed.length} AWS managed)` : ''}, ${model.groups.length} groups, ${model.groups.reduce((n, g) => n + g.policies.length, 0)} attachments${
       model.orgPolicies.length ? `, ${model.orgPolicies.length} organization policies` : ''
     }`,
   );
   return { stackName, stackDir, file, config, model, gate, report };
-}
-
-function displayRel(root: string, file: string): string {
-  return file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file;
 }
 
 /**

@@ -19,8 +19,8 @@
 //    would take for one (IAM names are case-insensitive) after sanitising.
 
 import { createHash } from 'node:crypto';
-import { relative, sep } from 'node:path';
 import type { Suite, SuitePolicy, SourceRef } from '../src/scenario/model.ts';
+import { displayPath } from '../src/scenario/runner.ts';
 import { cdktfTokenIndex, documentJson } from './escape.ts';
 
 export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
@@ -196,12 +196,7 @@ function sortKeys(v: unknown): unknown {
 }
 
 function where(ref: SourceRef, root: string): string {
-  return `${displayFile(ref.file, root)}:${ref.line}:${ref.column}`;
-}
-
-export function displayFile(file: string, root: string): string {
-  const rel = relative(root, file) || file;
-  return sep === '/' ? rel : rel.split(sep).join('/');
+  return `${displayPath(ref.file, root)}:${ref.line}:${ref.column}`;
 }
 
 interface PolicyUse {
@@ -224,6 +219,7 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
   const groups = new Map<string, { suite: Suite; policies: string[]; defined: SourceRef }[]>();
   const orgNotDeployed = new Set<string>();
   const orgAwsManaged = new Set<string>();
+  const managedNames = new Set(opts.awsManaged ?? []);
 
   const use = (suite: Suite, name: string, role: PolicyRole | OrgPolicyType, ref: SourceRef) => {
     const policy = suite.policies.get(name);
@@ -260,7 +256,7 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
           if (opts.organization) use(suite, name, type, org.defined);
           else {
             const p = suite.policies.get(name);
-            if (p && awsManagedPath(p, new Set(opts.awsManaged ?? [])) !== undefined) orgAwsManaged.add(name);
+            if (p && awsManagedPath(p, managedNames) !== undefined) orgAwsManaged.add(name);
             else orgNotDeployed.add(name);
           }
         }
@@ -268,12 +264,11 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
     }
   }
 
-  const suiteRef = (s: Suite): SuiteRef => ({ name: s.name, file: displayFile(s.file, root) });
+  const suiteRef = (s: Suite): SuiteRef => ({ name: s.name, file: displayPath(s.file, root) });
   const policies: DeployPolicy[] = [];
   const orgPolicies: DeployOrgPolicy[] = [];
   const awsNames = new Map<string, string>(); // lower-cased IAM name -> suite policy name
   const orgNames = new Map<string, string>();
-  const managedNames = new Set(opts.awsManaged ?? []);
 
   for (const name of [...uses.keys()].sort()) {
     const list = uses.get(name)!;
@@ -298,7 +293,7 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
           parsed = Symbol('unparsable');
         }
         if (typeof parsed === 'symbol' || canonicalJson(parsed) !== canonicalJson(p.document)) {
-          problems.push(`policy "${name}" (${displayFile(p.path, root)}): the file's text and the loaded document differ (duplicate keys?); refusing to deploy something other than what was verified`);
+          problems.push(`policy "${name}" (${displayPath(p.path, root)}): the file's text and the loaded document differ (duplicate keys?); refusing to deploy something other than what was verified`);
         }
       }
     }

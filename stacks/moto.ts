@@ -185,8 +185,7 @@ async function startOnce(command: string[], host: string, port: number, timeoutM
       stopped = true;
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3_000);
-      await exited;
-      clearTimeout(timer);
+      void exited.then(() => clearTimeout(timer));
     }
     await exited;
   };

@@ -7,8 +7,8 @@
 // It is $TF_PLUGIN_DIR, else the first of a few well-known places that holds the pinned provider.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** hashicorp/aws as pinned by @cdktf/provider-aws 20.1.0. */
@@ -89,21 +89,21 @@ export function writeCliConfig(dir: string, pluginDir: string | undefined): stri
 }
 
 export interface TerraformEnvOptions {
-  /** Directory for the CLI configuration (default: a new temp dir). */
-  configDir?: string;
+  /** Directory for the CLI configuration (the caller's work directory: it owns and removes it). */
+  configDir: string;
+  /** Default: findPluginDir(); pass undefined to let Terraform download providers. */
   pluginDir?: string | undefined;
 }
 
 /** The environment every Terraform run gets: private CLI config, no checkpoint calls, no input. */
-export function terraformEnv(opts: TerraformEnvOptions = {}, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const configDir = opts.configDir ?? mkdtempSync(join(tmpdir(), 'iamspec-tfrc-'));
+export function terraformEnv(opts: TerraformEnvOptions, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const pluginDir = 'pluginDir' in opts ? opts.pluginDir : findPluginDir();
   return {
     ...process.env,
     CHECKPOINT_DISABLE: '1',
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
-    TF_CLI_CONFIG_FILE: writeCliConfig(configDir, pluginDir),
+    TF_CLI_CONFIG_FILE: writeCliConfig(opts.configDir, pluginDir),
     ...extra,
   };
 }

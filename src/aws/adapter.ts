@@ -204,21 +204,18 @@ export function customInput(call: Pick<SimCall, 'inputs' | 'actions' | 'resource
     PolicyInputList: i.policies.length ? i.policies.map((p) => p.text) : [NO_IDENTITY_POLICY],
     ...(i.boundary ? { PermissionsBoundaryPolicyInputList: [i.boundary.text] } : {}),
     ...(i.scps ? { OrderedOrganizationPolicyInputList: i.scps.map((l) => ({ ServiceControlPolicyInputList: l.map((p) => p.text) })) } : {}),
-    ActionNames: call.actions,
-    ResourceArns: call.resources,
-    ...(i.resourcePolicy ? { ResourcePolicy: i.resourcePolicy.text } : {}),
-    ...(i.resourceOwner ? { ResourceOwner: i.resourceOwner } : {}),
-    CallerArn: i.callerArn,
-    ...(i.context.length ? { ContextEntries: contextEntriesOf(i) } : {}),
-    MaxItems: maxItems,
-    ...(marker ? { Marker: marker } : {}),
+    ...sharedInput(call, maxItems, marker),
   };
 }
 
 export function principalInput(call: Pick<SimCall, 'inputs' | 'actions' | 'resources'>, maxItems: number, marker?: string): SimulatePrincipalPolicyCommandInput {
+  return { PolicySourceArn: call.inputs.policySourceArn!, ...sharedInput(call, maxItems, marker) };
+}
+
+/** The parameters both operations take the same way. */
+function sharedInput(call: Pick<SimCall, 'inputs' | 'actions' | 'resources'>, maxItems: number, marker: string | undefined) {
   const i = call.inputs;
   return {
-    PolicySourceArn: i.policySourceArn!,
     ActionNames: call.actions,
     ResourceArns: call.resources,
     ...(i.resourcePolicy ? { ResourcePolicy: i.resourcePolicy.text } : {}),
@@ -289,38 +286,47 @@ export function normalizeResults(results: readonly EvaluationResult[]): Map<stri
   for (const r of results) {
     const action = r.EvalActionName ?? '';
     const orgs = r.OrganizationsDecisionDetail?.AllowedByOrganizations;
-    const common = orgs !== undefined ? { allowedByOrganizations: orgs } : {};
     const specific = r.ResourceSpecificResults ?? [];
+    const add = (resource: string | undefined, a: Omit<AwsAnswer, 'allowedByOrganizations'>) => {
+      const key = answerKey(action, resource ?? '*');
+      if (!out.has(key)) out.set(key, { ...a, ...(orgs !== undefined ? { allowedByOrganizations: orgs } : {}) });
+    };
     for (const rs of specific) {
-      const key = answerKey(action, rs.EvalResourceName ?? '*');
-      if (out.has(key)) continue;
-      const boundary = (rs.PermissionsBoundaryDecisionDetail ?? r.PermissionsBoundaryDecisionDetail)?.AllowedByPermissionsBoundary;
-      const dd = details((rs.EvalDecisionDetails ?? r.EvalDecisionDetails) as Record<string, string> | undefined);
-      out.set(key, {
-        decision: decisionOf(rs.EvalResourceDecision),
-        matchedStatements: rawStatements(rs.MatchedStatements),
-        missingContextValues: [...(rs.MissingContextValues ?? r.MissingContextValues ?? [])],
-        ...common,
-        ...(boundary !== undefined ? { allowedByPermissionsBoundary: boundary } : {}),
-        ...(dd ? { evalDecisionDetails: dd } : {}),
-      });
+      add(
+        rs.EvalResourceName,
+        answer(
+          rs.EvalResourceDecision,
+          rs.MatchedStatements,
+          rs.MissingContextValues ?? r.MissingContextValues,
+          rs.PermissionsBoundaryDecisionDetail ?? r.PermissionsBoundaryDecisionDetail,
+          rs.EvalDecisionDetails ?? r.EvalDecisionDetails,
+        ),
+      );
     }
     // With per-resource results, the top level is the aggregate (most restrictive): not a per-resource answer.
-    if (specific.length > 0) continue;
-    const key = answerKey(action, r.EvalResourceName ?? '*');
-    if (out.has(key)) continue;
-    const boundary = r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary;
-    const dd = details(r.EvalDecisionDetails as Record<string, string> | undefined);
-    out.set(key, {
-      decision: decisionOf(r.EvalDecision),
-      matchedStatements: rawStatements(r.MatchedStatements),
-      missingContextValues: [...(r.MissingContextValues ?? [])],
-      ...common,
-      ...(boundary !== undefined ? { allowedByPermissionsBoundary: boundary } : {}),
-      ...(dd ? { evalDecisionDetails: dd } : {}),
-    });
+    if (specific.length === 0) {
+      add(r.EvalResourceName, answer(r.EvalDecision, r.MatchedStatements, r.MissingContextValues, r.PermissionsBoundaryDecisionDetail, r.EvalDecisionDetails));
+    }
   }
   return out;
+}
+
+function answer(
+  decision: string | undefined,
+  statements: Statement[] | undefined,
+  missing: string[] | undefined,
+  boundaryDetail: { AllowedByPermissionsBoundary?: boolean } | undefined,
+  decisionDetails: Record<string, unknown> | undefined,
+): Omit<AwsAnswer, 'allowedByOrganizations'> {
+  const boundary = boundaryDetail?.AllowedByPermissionsBoundary;
+  const dd = details(decisionDetails as Record<string, string> | undefined);
+  return {
+    decision: decisionOf(decision),
+    matchedStatements: rawStatements(statements),
+    missingContextValues: [...(missing ?? [])],
+    ...(boundary !== undefined ? { allowedByPermissionsBoundary: boundary } : {}),
+    ...(dd ? { evalDecisionDetails: dd } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -356,7 +362,7 @@ export function describeError(e: unknown, call: Pick<SimCall, 'inputs'>): string
     case 'NoSuchEntityException':
       return `${op}: ${call.inputs.policySourceArn ?? call.inputs.callerArn} does not exist in the account (NoSuchEntity: ${msg}) — deploy it, or drop \`inAccount: true\` to simulate the suite's own policies`;
     default:
-      if (THROTTLING.has(code)) return `${op} was throttled ${attempts ?? ''} times (${code}: ${msg}) — lower --concurrency or retry later`.replace('  ', ' ');
+      if (THROTTLING.has(code)) return `${op} was throttled${attempts ? ` ${attempts} times` : ''} (${code}: ${msg}) — lower --concurrency or retry later`;
       return `${op} failed (${code}${httpStatus(e) ? `, HTTP ${httpStatus(e)}` : ''}): ${msg}${attempts ? ` after ${attempts} attempts` : ''}`;
   }
 }
@@ -369,8 +375,6 @@ function splittable(e: unknown): boolean {
 
 export class Simulator {
   readonly client: IAMClient;
-  /** API requests sent (every page and every retry). */
-  requests = 0;
   /** API calls completed or given up (pages; retries not counted). */
   calls = 0;
   private readonly concurrency: number;
@@ -451,12 +455,13 @@ export class Simulator {
     let marker: string | undefined;
     const seen = new Set<string>();
     for (;;) {
-      const page: SimulatePolicyResponse = await withRetry(() => {
-        this.requests++;
-        return call.inputs.operation === 'SimulatePrincipalPolicy'
-          ? this.client.send(new SimulatePrincipalPolicyCommand(principalInput(call, this.maxItems, marker)))
-          : this.client.send(new SimulateCustomPolicyCommand(customInput(call, this.maxItems, marker)));
-      }, this.retry);
+      const page: SimulatePolicyResponse = await withRetry(
+        () =>
+          call.inputs.operation === 'SimulatePrincipalPolicy'
+            ? this.client.send(new SimulatePrincipalPolicyCommand(principalInput(call, this.maxItems, marker)))
+            : this.client.send(new SimulateCustomPolicyCommand(customInput(call, this.maxItems, marker))),
+        this.retry,
+      );
       this.calls++;
       all.push(...(page.EvaluationResults ?? []));
       if (!page.IsTruncated) return all;

@@ -6,9 +6,9 @@
 import { evaluate } from '../engine/decide.ts';
 import { refName, type Decision } from '../engine/types.ts';
 import type { CaseResult, Report } from '../scenario/report.ts';
-import { SuiteError, type Case, type Expectation, type Suite } from '../scenario/model.ts';
+import { SuiteError, type Case, type Suite } from '../scenario/model.ts';
 import { caseRequest } from '../scenario/resolve.ts';
-import { displayPath } from '../scenario/runner.ts';
+import { displayPath, satisfies } from '../scenario/runner.ts';
 import type { AwsAnswer, Outcome } from './adapter.ts';
 import { nameStatement, type CasePlan } from './mapping.ts';
 
@@ -81,10 +81,6 @@ export function localSide(suite: Suite, c: Case): LocalSide {
     if (e instanceof SuiteError) throw e;
     return { decision: null, decidedBy: [], missingContext: [], error: e instanceof Error ? e.message : String(e) };
   }
-}
-
-export function satisfies(expect: Expectation, d: Decision): boolean {
-  return expect === 'denied' ? d !== 'allowed' : expect === d;
 }
 
 function awsSide(plan: CasePlan, a: AwsAnswer, source: AwsSide['source']): AwsSide {

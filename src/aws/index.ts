@@ -3,10 +3,11 @@
 
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { Suite } from '../scenario/model.ts';
+import { resolverFor } from '../scenario/resolve.ts';
 import { displayPath } from '../scenario/runner.ts';
 import { AwsUsageError, checkCredentials, Simulator, type Outcome, type RetryOptions } from './adapter.ts';
 import { buildReport, caseResult, type DifferentialReport, type DifferentialResult, type Mode } from './differential.ts';
-import { batchPlans, planSuites, type CallPlan, type CasePlan } from './mapping.ts';
+import { batchPlans, planSuites, type CasePlan } from './mapping.ts';
 import {
   answersByHash,
   buildRecording,
@@ -47,27 +48,12 @@ export function defaultClient(): IAMClient {
   });
 }
 
-/** `--dry-run`: what a live run would send, without sending it (planCalls, for people). */
-export function renderCallPlan(plan: CallPlan, cwd = process.cwd()): string {
-  const lines = [
-    `iamspec --against aws would make ${plan.calls} API call${plan.calls === 1 ? '' : 's'} for ${plan.simulated} of ${plan.cases} cases (${plan.skipped} skipped), in ${plan.batches} batch${plan.batches === 1 ? '' : 'es'} of shared inputs:`,
-  ];
-  for (const s of plan.suites) {
-    lines.push(`  ${displayPath(s.file, cwd)}  ${s.suite}: ${s.cases} cases, ${s.simulated} simulated, ${s.batches} batches, ${s.chunks} calls before paging, ${s.calls} calls (${s.callsLegacyShape} with the pre-2026 response shape)`);
-  }
-  if (plan.skips.length) {
-    lines.push('', 'skipped (the simulator cannot express them):');
-    for (const k of plan.skips) lines.push(`  ${k.suite} › ${k.case}: ${k.reason}`);
-  }
-  lines.push('', 'IAM API calls are not billed; the simulator is rate-limited (throttled calls are retried with backoff).');
-  return lines.join('\n') + '\n';
-}
-
 /**
  * Runs the suites' cases against the live simulator (`aws`) or the committed recordings
  * (`recorded`), and returns the differential report. Cases the simulator cannot express, and
  * cases without a recording for their current request, are `skipped` with the reason — never
- * passed. Throws AwsUsageError (a SuiteError: exit 2) when credentials are missing or refused.
+ * passed. Throws AwsUsageError (a UsageError: exit 2) when credentials are missing or refused, and
+ * SuiteError (exit 2) when a recording file is not one.
  */
 export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOptions = {}): Promise<DifferentialReport> {
   if (mode !== 'aws' && mode !== 'recorded') {
@@ -124,7 +110,7 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
         file: displayPath(suite.file, cwd),
         suite: suite.name,
         case: prop.name,
-        principal: suite.principals.get(prop.principal)?.arn ?? prop.principal,
+        principal: resolverFor(suite).principalArn(prop.principal),
         action: '*',
         resource: '*',
         expected: prop.expect,
@@ -173,7 +159,7 @@ function safeRead(path: string) {
 
 export { AwsUsageError, ReadOnlyViolation, readOnlyClient, checkCredentials, isAllowedOperation, Simulator, withRetry, normalizeResults } from './adapter.ts';
 export type { AwsAnswer, Outcome, RetryOptions, SimulatorOptions } from './adapter.ts';
-export { renderDifferential, differentialOrder, localSide, satisfies } from './differential.ts';
+export { renderDifferential, differentialOrder, localSide } from './differential.ts';
 export type { DifferentialReport, DifferentialResult, DifferentialSummary, LocalSide, AwsSide, AwsStatement, Agreement, Mode } from './differential.ts';
 export { unsupported, planCase, planSuites, planCalls, batchPlans, requestHash, canonicalJson, nameStatement, statementAt, LIMITS } from './mapping.ts';
 export type { CasePlan, SimInputs, SimCall, CallPlan, SuiteCallPlan, StatementName, RawStatement } from './mapping.ts';

@@ -26,11 +26,11 @@
 //   only makes the simulator insist on the full EC2 resource set of a RunInstances scenario.
 
 import { createHash } from 'node:crypto';
-import { applicability, type PolicySet } from '../engine/decide.ts';
+import { applicability, type Applicability, type PolicySet } from '../engine/decide.ts';
 import type { ContextValue, Request } from '../engine/request.ts';
 import { isAllowedPolicyChar, parseJson } from '../policy/json.ts';
 import type { JsonNode } from '../policy/model.ts';
-import { resolverFor } from '../scenario/resolve.ts';
+import { resolverFor, resourcePolicyType } from '../scenario/resolve.ts';
 import type { Case, Suite, SuitePrincipal, SuiteResource } from '../scenario/model.ts';
 
 /** The API's limits (spec §7.2). */
@@ -119,6 +119,8 @@ interface Analysis {
   sp: SuitePrincipal;
   request: Request;
   set: PolicySet;
+  /** Which policy groups apply: exactly the engine's rule, so both sides see the same policies. */
+  applies: Applicability;
   entry: SuiteResource | undefined;
   names: {
     identity: string[];
@@ -132,9 +134,8 @@ interface Analysis {
 
 function analyse(suite: Suite, c: Case): Analysis {
   const resolver = resolverFor(suite);
-  const request = resolver.resolve(c).request;
+  const { request, set } = resolver.resolve(c);
   const idx = resolver.resourceIndex(c.resource, c.defined);
-  const set = resolver.set(c.principal, idx, c.defined);
   const sp = suite.principals.get(c.principal)!;
   const byType = (t: string) => set.policies.filter((p) => p.type === t).map((p) => p.policy.name);
   const levels = (t: 'scp' | 'rcp', count: number) => {
@@ -148,6 +149,7 @@ function analyse(suite: Suite, c: Case): Analysis {
     sp,
     request,
     set,
+    applies: applicability(request, set),
     entry: idx >= 0 ? suite.resources[idx] : undefined,
     names: {
       identity: byType('identity'),
@@ -161,15 +163,6 @@ function analyse(suite: Suite, c: Case): Analysis {
 }
 
 const CALLER_ARN = /^arn:[a-z-]+:iam::\d{12}:(user|role)\/./;
-
-/** Do the suite's SCPs / RCPs apply? Exactly the engine's rule, so both sides see the same policies. */
-function scpsApply(a: Analysis): boolean {
-  return applicability(a.request, a.set).scp;
-}
-
-function rcpsApply(a: Analysis): boolean {
-  return applicability(a.request, a.set).rcp;
-}
 
 function textProblem(name: string, text: string, what: string): string | null {
   if (text.length > LIMITS.policyText) {
@@ -245,13 +238,13 @@ function reasonFor(a: Analysis): string | null {
   if (names.session.length > 0) {
     return `the simulator does not evaluate session policies, and ${who} has session policies (${names.session.join(', ')}) (spec §7.4)`;
   }
-  if (rcpsApply(a)) {
+  if (a.applies.rcp) {
     return `the simulator does not evaluate RCPs, and organization.rcps apply to this request (${request.service} resources of member account ${request.resourceAccount}) (spec §7.4)`;
   }
-  if (names.resource && a.entry && /^arn:[^:]*:iam::[^:]*:role\//.test(c.resource)) {
+  if (names.resource && a.entry && resourcePolicyType(c.resource) === 'trust') {
     return `the simulator does not support resource-based policies for IAM roles ("simulation of resource-based policies isn't supported for IAM roles"): the trust policy "${names.resource}" of ${c.resource} cannot be sent (spec §7.4)`;
   }
-  if (!sp.inAccount && scpsApply(a) && names.scps.length > LIMITS.organizationLevels) {
+  if (!sp.inAccount && a.applies.scp && names.scps.length > LIMITS.organizationLevels) {
     return `the simulator takes at most 7 organization levels (root first, account last), and organization.scps has ${names.scps.length} (spec §7.2)`;
   }
   // 5. action and resource the API does not take
@@ -342,13 +335,13 @@ function inputsFor(a: Analysis): SimInputs {
   if (request.resource !== '*' && request.resourceAccount) {
     inputs.resourceOwner = `arn:${partition}:iam::${request.resourceAccount}:root`;
   }
-  if (!sp.inAccount && scpsApply(a)) inputs.scps = names.scps.map((level) => level.map((n) => policyText(suite, n)));
+  if (!sp.inAccount && a.applies.scp) inputs.scps = names.scps.map((level) => level.map((n) => policyText(suite, n)));
   return inputs;
 }
 
 /** Plans one case: the reason it is skipped, or the inputs, batch key and recording hash. */
 export function planCase(suite: Suite, c: Case): CasePlan {
-  const base = { suite, case: c, principalArn: suite.principals.get(c.principal)?.arn ?? c.principal, action: c.action, resource: c.resource };
+  const base = { suite, case: c, principalArn: resolverFor(suite).principalArn(c.principal), action: c.action, resource: c.resource };
   const early = precheck(suite, c);
   if (early) return { ...base, skip: early };
   const a = analyse(suite, c);
@@ -360,7 +353,7 @@ export function planCase(suite: Suite, c: Case): CasePlan {
     ...base,
     inputs,
     inputsKey: sha256(canonicalJson(canonical)),
-    hash: requestHash(inputs, c.action, c.resource),
+    hash: hashOf(canonical, c.action, c.resource),
   };
 }
 
@@ -421,7 +414,11 @@ export function sha256(text: string): string {
 
 /** The recording key of one case: sha256 of the canonical request (format version 1). */
 export function requestHash(inputs: SimInputs, action: string, resource: string): string {
-  return sha256(canonicalJson({ v: 1, ...canonicalInputs(inputs), action, resource }));
+  return hashOf(canonicalInputs(inputs), action, resource);
+}
+
+function hashOf(canonical: Record<string, unknown>, action: string, resource: string): string {
+  return sha256(canonicalJson({ v: 1, ...canonical, action, resource }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,7 +485,7 @@ function unique<T>(items: T[], key: (t: T) => string): T[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// cost: how many calls a run makes (`iamspec test --against aws --dry-run`)
+// cost: how many calls a run makes, without making any
 
 export interface CallPlanOptions extends BatchOptions {
   /** MaxItems per page (default and maximum 1000). */
@@ -524,7 +521,7 @@ export interface CallPlan {
   skips: { suite: string; case: string; reason: string }[];
 }
 
-/** Counts the API calls `--against aws` would make, without making any (a dry run). */
+/** Counts the API calls `--against aws` would make, without making any. */
 export function planCalls(suites: readonly Suite[], opts: CallPlanOptions = {}): CallPlan {
   const maxItems = Math.min(LIMITS.maxItems, Math.max(1, opts.maxItems ?? LIMITS.maxItems));
   const total: CallPlan = { cases: 0, simulated: 0, skipped: 0, batches: 0, chunks: 0, calls: 0, callsLegacyShape: 0, suites: [], skips: [] };

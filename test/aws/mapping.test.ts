@@ -302,7 +302,7 @@ describe('the MFA fixture suite', () => {
     ]);
   });
 
-  it('planCalls: the API calls a live run costs (the --dry-run figure)', () => {
+  it('planCalls: the API calls a live run costs', () => {
     const plan = planCalls([suite]);
     expect(plan).toMatchObject({ cases: 18, simulated: 14, skipped: 4, batches: 7, chunks: 7, calls: 7, callsLegacyShape: 7 });
     expect(plan.skips).toHaveLength(4);

@@ -42,8 +42,9 @@ function alive(pid: number): boolean {
 }
 
 describe.skipIf(skip)('deploying the verified stack to moto_server with Terraform', () => {
-  const work = tempDir('e2e');
-  const tfDir = join(work.dir, 'tf');
+  // Created in beforeAll, not here: a skipped describe's body still runs, but its hooks do not.
+  let work: ReturnType<typeof tempDir> | undefined;
+  let tfDir: string;
   const started = Date.now();
   let moto: MotoServer | undefined;
   let synth: SynthResult;
@@ -61,9 +62,12 @@ describe.skipIf(skip)('deploying the verified stack to moto_server with Terrafor
   };
 
   beforeAll(async () => {
+    work = tempDir('e2e');
+    tfDir = join(work.dir, 'tf');
+    const outdir = join(work.dir, 'cdktf.out');
     moto = await timed('moto', () => startMoto({ awsPolicyDocumentEncoding: true }));
     synth = await timed('synth', () =>
-      synthesize({ suites: [deploySuite()], root: '/work/project', outdir: join(work.dir, 'cdktf.out'), log: () => undefined, warn: () => undefined }),
+      synthesize({ suites: [deploySuite()], root: '/work/project', outdir, log: () => undefined, warn: () => undefined }),
     );
     prepareLocalWorkDir(synth.file, tfDir, moto.endpoint);
     run = { cwd: tfDir, env: terraformEnv({ configDir: tfDir, pluginDir: t.pluginDir }, localAwsEnv(tfDir)) };
@@ -75,10 +79,13 @@ describe.skipIf(skip)('deploying the verified stack to moto_server with Terrafor
 
   afterAll(async () => {
     const pid = moto?.pid;
-    await moto?.stop();
+    try {
+      await moto?.stop();
+    } finally {
+      work?.remove();
+      console.info(`[iamspec stack e2e] ${timings.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    }
     if (pid !== undefined) expect(alive(pid)).toBe(false);
-    work.remove();
-    console.info(`[iamspec stack e2e] ${timings.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)}s`);
   }, 30_000);
 
   it('applies the synthesized file unchanged (the emulator settings live in a separate override file)', () => {

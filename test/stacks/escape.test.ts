@@ -7,13 +7,13 @@ import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cdktfTokenIndex, escapeTerraform, terraformPolicyString, unescapeTerraform } from '../../stacks/escape.ts';
 import { runTerraform, terraformEnv } from '../../stacks/terraform.ts';
 import { missing, tempDir, tools } from './helpers.ts';
 
 /** Every string Terraform's template syntax could touch. */
-export const AWKWARD: string[] = [
+const AWKWARD: string[] = [
   '${aws:username}',
   "${aws:PrincipalTag/team, 'x'}",
   'arn:aws:s3:::b/home/${aws:username}/*',
@@ -122,8 +122,12 @@ const t = tools();
 const noTerraform = missing('the Terraform escaping round trip', { terraform: t.terraform });
 
 describe.skipIf(noTerraform)('round trip through real Terraform (outputs only, no provider)', () => {
-  const work = tempDir('tf-roundtrip');
-  afterAll(() => work.remove());
+  // Created in beforeAll, not here: a skipped describe's body still runs, but its hooks do not.
+  let work: ReturnType<typeof tempDir>;
+  beforeAll(() => {
+    work = tempDir('tf-roundtrip');
+  });
+  afterAll(() => work?.remove());
 
   it('terraform hands back every awkward string and policy document byte for byte', async () => {
     const docs = [

@@ -6,7 +6,7 @@
 import type { Suite } from '../../src/scenario/model.ts';
 import { ACCOUNT, bool, buildSuite, num, str, type SuiteSpec } from '../scenario/build-suite.ts';
 
-export { ACCOUNT, buildSuite, bool, str };
+export { ACCOUNT };
 
 export const MFA_ENFORCEMENT = {
   Version: '2012-10-17',
