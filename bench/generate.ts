@@ -2,8 +2,9 @@
 // Pure (no engine calls, no I/O beyond the lazily loaded action catalog, no Math.random, no
 // clock): the same seed gives byte-identical JSON for the same catalog data version.
 //
-//  - mfaWorkload():     the MFA-enforcement policies of the seed documents (shared/seeds 000–004)
-//                       and 64 requests for john.doe across MFA states.
+//  - mfaWorkload():     the MFA-enforcement policies of the seed documents (shared/seeds 000, 001,
+//                       002 and 004; 003 shows no policy) and 64 requests for john.doe across
+//                       MFA states.
 //  - largeWorkload(s):  100 generated identity policies, 1,000 statements, 1,000 requests.
 
 import { catalog, type ActionInfo } from '../src/catalog/index.ts';

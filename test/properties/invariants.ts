@@ -143,8 +143,10 @@ function pairs(engine: Engine, before: World, after: World, requests: Req[]): [R
   return requests.map((r) => [r, decide(engine, a, r), decide(engine, b, r)]);
 }
 
-/** A Deny that matches the request, valid for the policy type, written in one of several ways. */
-function matchingDenyArb(type: DocType, req: Req): fc.Arbitrary<Json> {
+/** A statement that matches the request, valid for the policy type, written in one of several ways. */
+function matchingStatementArb(effect: 'Allow' | 'Deny', type: DocType, req: Req): fc.Arbitrary<Json> {
+  // The only Allow an RCP may hold is RCPFullAWSAccess (spec §1.1 step 3); it matches everything.
+  if (type === 'rcp' && effect === 'Allow') return statementArb('rcp', { effect: 'Allow' });
   const service = req.action.split(':')[0]!;
   return fc
     .record({
@@ -156,7 +158,7 @@ function matchingDenyArb(type: DocType, req: Req): fc.Arbitrary<Json> {
       sid: fc.boolean(),
     })
     .map((r) => {
-      const s: Json = r.sid ? { Sid: 'AddedDeny', Effect: 'Deny' } : { Effect: 'Deny' };
+      const s: Json = r.sid ? { Sid: `Added${effect}`, Effect: effect } : { Effect: effect };
       if (type === 'resource' || type === 'rcp') s.Principal = '*';
       // NotAction of an action that is not the request's matches it (spec §3.1).
       if (r.notAction) s.NotAction = `${service === 'zz' ? 'yy' : 'zz'}:Other`;
@@ -189,7 +191,7 @@ export const denyWins: Invariant<{ world: World; req: Req; at: Placement; stmt: 
           const applies: Record<DocType, boolean> = { identity: app.identity, boundary: app.identity, session: app.session, resource: true, scp: app.scp, rcp: app.rcp };
           const types = TYPES.filter((t) => applies[t]);
           const type = types[typePick % types.length]!;
-          return matchingDenyArb(type, req).map((stmt) => ({ world, req, at: { ...at, type }, stmt }));
+          return matchingStatementArb('Deny', type, req).map((stmt) => ({ world, req, at: { ...at, type }, stmt }));
         }),
       ({ world, req, at, stmt }) => {
         const { world: after, id } = addStatement(world, at, stmt);
@@ -220,13 +222,17 @@ export const denyNeverAllows: Invariant<{ sc: Scenario; at: Placement; stmt: Jso
 
 export const allowKeepsExplicitDeny: Invariant<{ sc: Scenario; at: Placement; stmt: Json }> = {
   id: 'allow-keeps-deny',
-  title: 'adding any Allow statement never removes an explicitDeny',
+  title: 'adding any Allow statement (random, or one that matches a request) never removes an explicitDeny',
   runs: 60,
   property: (engine) =>
     fc.property(
       fc
-        .record({ sc: scenarioArb(BATCH), at: placementArb() })
-        .chain(({ sc, at }) => statementArb(at.type, { effect: 'Allow' }).map((stmt) => ({ sc, at, stmt }))),
+        .record({ sc: scenarioArb(BATCH), at: placementArb(), pick: fc.nat(), matching: fc.boolean() })
+        // Random Allows rarely match the requests; half the time the Allow matches one of them, so
+        // an engine where a matching Allow can hide a matching Deny is caught.
+        .chain(({ sc, at, pick, matching }) =>
+          (matching ? matchingStatementArb('Allow', at.type, sc.requests[pick % sc.requests.length]!) : statementArb(at.type, { effect: 'Allow' })).map((stmt) => ({ sc, at, stmt })),
+        ),
       ({ sc, at, stmt }) => {
         const after = addStatement(sc.world, at, stmt).world;
         for (const [req, a, b] of pairs(engine, sc.world, after, sc.requests)) {

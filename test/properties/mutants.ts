@@ -74,7 +74,7 @@ export const MUTANTS: readonly Mutant[] = [
     defect: 'statements are evaluated in order and the first matching one decides (fast path)',
     file: 'decide.ts',
     edits: [['(s.condition === null || s.condition.test(ctx))) (s.deny ? denies : allows).push(s);', '(s.condition === null || s.condition.test(ctx))) { (s.deny ? denies : allows).push(s); return; }']],
-    caughtBy: ['deny-wins', 'order-irrelevant', 'reference', 'fast-vs-explain'],
+    caughtBy: ['deny-wins', 'allow-keeps-deny', 'order-irrelevant', 'reference', 'fast-vs-explain'],
   },
   {
     id: 'boundary-ignored',

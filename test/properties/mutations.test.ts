@@ -22,6 +22,13 @@ function catches(inv: (typeof INVARIANTS)[number], engine: Engine, numRuns: numb
 const RUNS = 300;
 
 describe('mutants are caught', () => {
+  // The README's claim: each invariant is shown to catch a deliberately broken engine. An invariant
+  // no mutant lists could pass against any engine without anyone noticing.
+  it('every invariant is listed as catching at least one mutant (the tests below check it does)', () => {
+    const listed = new Set(MUTANTS.flatMap((m) => m.caughtBy));
+    expect(INVARIANTS.map((i) => i.id).filter((id) => !listed.has(id))).toEqual([]);
+  });
+
   for (const m of MUTANTS) {
     it(`${m.id} (${m.defect}) is caught by ${m.caughtBy.join(', ')}`, async () => {
       const engine = await loadMutant(m);
