@@ -160,10 +160,9 @@ function resourceMatches(s: CompiledStatement, req: Request): boolean {
  */
 function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: boolean): PrincipalMatch {
   if (s.principal === null) return 'none'; // a resource-policy statement without Principal never matches (§3.3)
-  const m = s.principal.match(p);
-  if (!s.notPrincipal) return m;
+  if (!s.notPrincipal) return s.principal.match(p);
   if (hasBoundary) return 'direct';
-  return m === 'none' ? 'direct' : 'none';
+  return s.principal.excludes(p) ? 'none' : 'direct';
 }
 
 // The fast path allocates no closures (tsx wraps every closure creation in a naming helper, and

@@ -29,6 +29,13 @@ export function stronger(a: PrincipalMatch, b: PrincipalMatch): PrincipalMatch {
 
 export interface PrincipalMatcher {
   match(p: Principal): PrincipalMatch;
+  /**
+   * For NotPrincipal: whether the element excludes the caller. AWS may check the caller's
+   * account, then its role, then the principal in turn (spec §2.2), so the caller is excluded
+   * only when every link is listed: the account and the user (or federated user); the account
+   * and the role for role sessions; the account for the root user.
+   */
+  excludes(p: Principal): boolean;
   /** The values as written, `Key:value`, for explanations. */
   values: string[];
 }
@@ -70,18 +77,30 @@ function awsValue(v: string): ValueMatcher {
 
 /** Compiles a Principal / NotPrincipal element. Values are OR'ed; the strongest match wins. */
 export function compilePrincipal(el: PrincipalElement): PrincipalMatcher {
-  if (el.kind === 'wildcard') return { match: () => 'direct', values: ['*'] };
+  if (el.kind === 'wildcard') return { match: () => 'direct', excludes: () => true, values: ['*'] };
   const matchers: ValueMatcher[] = [];
   const values: string[] = [];
+  // What NotPrincipal needs: the listed accounts, ARNs, unique ids and services.
+  let anyone = false;
+  const accounts = new Set<string>();
+  const names = new Set<string>();
+  const services = new Set<string>();
   for (const { key, value } of el.values) {
     const v = value.value;
     values.push(`${key}:${v}`);
     switch (key) {
-      case 'AWS':
+      case 'AWS': {
         matchers.push(awsValue(v));
+        const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(v);
+        if (v === '*') anyone = true;
+        else if (ACCOUNT_ID.test(v)) accounts.add(v);
+        else if (root) accounts.add(root[1]!);
+        else names.add(v);
         break;
+      }
       case 'Service':
         matchers.push((p) => (p.kind === 'service' && p.serviceName === v ? 'direct' : 'none'));
+        services.add(v);
         break;
       // Federated (web identity / SAML) and CanonicalUser callers are not modelled as request
       // principals; such values never match (listed in the README's known differences).
@@ -89,6 +108,7 @@ export function compilePrincipal(el: PrincipalElement): PrincipalMatcher {
         matchers.push(() => 'none');
     }
   }
+  const named = (...ids: (string | undefined)[]) => ids.some((id) => id !== undefined && names.has(id));
   return {
     values,
     match(p) {
@@ -98,6 +118,23 @@ export function compilePrincipal(el: PrincipalElement): PrincipalMatcher {
         if (best === 'direct') break;
       }
       return best;
+    },
+    excludes(p) {
+      if (anyone) return true;
+      const account = p.account !== undefined && accounts.has(p.account);
+      switch (p.kind) {
+        case 'root':
+          return account;
+        case 'user':
+        case 'federated-user':
+          return account && named(p.arn, p.uniqueId);
+        case 'role':
+          return account && named(p.roleArn, p.uniqueId);
+        case 'service':
+          return services.has(p.serviceName!);
+        case 'anonymous':
+          return false;
+      }
     },
   };
 }

@@ -120,18 +120,30 @@ describe('§1.2 resource policies required in the same account', () => {
   });
 });
 
-describe('§1.3 NotPrincipal', () => {
-  const denyAllBut = (principal: string) => rbp('bucket', { Sid: 'OnlyAlice', Effect: 'Deny', NotPrincipal: { AWS: [principal, `arn:aws:iam::${A}:root`] }, Action: 's3:*', Resource: '*' });
+describe('§1.3, §2.2 NotPrincipal', () => {
+  const denyAllBut = (...listed: string[]) => rbp('bucket', { Sid: 'OnlyListed', Effect: 'Deny', NotPrincipal: { AWS: listed }, Action: 's3:*', Resource: '*' });
   const identity = [id('i', allowS3('I'))];
-  it('a Deny with NotPrincipal denies everyone not listed', () => {
-    expect(decide({ principal: `arn:aws:iam::${A}:user/mallory`, ...get }, { identity, resource: denyAllBut(`arn:aws:iam::${A}:user/nobody`) }).decision).toBe('allowed'); // same account: listed account root excludes
-    expect(decide({ principal: `arn:aws:iam::${B}:user/mallory`, ...get }, { identity, resource: denyAllBut(USER) }).decision).toBe('explicitDeny');
-    expect(decide({ principal: USER, ...get }, { identity, resource: denyAllBut(USER) }).decision).toBe('allowed');
+  const ROOT_A = `arn:aws:iam::${A}:root`;
+  const run = (principal: string, policy: ReturnType<typeof denyAllBut>) => decide({ principal, ...get }, { identity, resource: policy }).decision;
+
+  it('a Deny with NotPrincipal denies everyone not listed, in the same account and outside it', () => {
+    expect(run(`arn:aws:iam::${A}:user/mallory`, denyAllBut(USER, ROOT_A))).toBe('explicitDeny');
+    expect(run(`arn:aws:iam::${B}:user/mallory`, denyAllBut(USER, ROOT_A))).toBe('explicitDeny');
+    expect(run(USER, denyAllBut(USER, ROOT_A))).toBe('allowed');
+  });
+  it('§2.2 [UNDOCUMENTED which links] the account must be listed too: AWS may check the account first', () => {
+    expect(run(USER, denyAllBut(USER))).toBe('explicitDeny');
+    expect(run(`arn:aws:iam::${A}:root`, denyAllBut(ROOT_A))).toBe('allowed');
+  });
+  it('§2.2 [UNDOCUMENTED which links] a role session is excluded when its account and role are listed, not by its session ARN alone', () => {
+    expect(run(ROLE, denyAllBut(ROLE, ROOT_A))).toBe('allowed');
+    expect(run(ROLE, denyAllBut(ROLE, SESSION, ROOT_A))).toBe('allowed');
+    expect(run(ROLE, denyAllBut(SESSION, ROOT_A))).toBe('explicitDeny');
   });
   it('always denies a principal with a permissions boundary, whatever it lists (the boundary trap)', () => {
-    const r = decide({ principal: USER, ...get }, { identity, boundary: boundary('b', allowS3('B')), resource: denyAllBut(USER) });
+    const r = decide({ principal: USER, ...get }, { identity, boundary: boundary('b', allowS3('B')), resource: denyAllBut(USER, ROOT_A) });
     expect(r.decision).toBe('explicitDeny');
-    expect(r.decidedBy).toEqual(['bucket#OnlyAlice']);
+    expect(r.decidedBy).toEqual(['bucket#OnlyListed']);
   });
 });
 

@@ -560,6 +560,24 @@ function principalStrength(el: unknown, p: Principal): Strength {
   return best;
 }
 
+/**
+ * NotPrincipal excludes the caller only when every link AWS may check is listed (spec §2.2):
+ * the account, and the user / federated user / role (for a role session) itself.
+ */
+function notPrincipalExcludes(el: unknown, p: Principal): boolean {
+  const values: string[] = [];
+  if (el === '*') return true;
+  for (const [key, vals] of Object.entries(el as Json)) for (const v of list(vals)) values.push(`${key} ${text(v)}`);
+  if (values.includes('AWS *')) return true;
+  const listed = (v: string | undefined) => v !== undefined && values.includes(`AWS ${v}`);
+  const account = p.account !== undefined && (listed(p.account) || values.some((v) => v.startsWith('AWS arn:') && v.endsWith(`:iam::${p.account}:root`)));
+  if (p.kind === 'root') return account;
+  if (p.kind === 'user' || p.kind === 'federated-user') return account && (listed(p.arn) || listed(p.uniqueId));
+  if (p.kind === 'role') return account && (listed(p.roleArn) || listed(p.uniqueId));
+  if (p.kind === 'service') return values.includes(`Service ${p.serviceName}`);
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The decision (spec §1.1–§1.7)
 
@@ -629,9 +647,9 @@ export function referenceDecide(world: World, req: Request): RefResult {
         if (rbp) {
           if (s.Principal !== undefined) strength = principalStrength(s.Principal, p);
           else if (s.NotPrincipal !== undefined) {
-            // NotPrincipal (Deny only): applies unless the caller is listed — and always to a
+            // NotPrincipal (Deny only): applies unless the caller is excluded — and always to a
             // principal with a permissions boundary (§1.3 NotPrincipal trap).
-            strength = app.boundary || principalStrength(s.NotPrincipal, p) === 'none' ? 'direct' : 'none';
+            strength = app.boundary || !notPrincipalExcludes(s.NotPrincipal, p) ? 'direct' : 'none';
           } else strength = 'none'; // no Principal in a resource policy never matches (§3.3)
           if (strength === 'none') return;
         }
