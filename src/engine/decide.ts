@@ -406,6 +406,44 @@ interface Traced {
   missing: Set<string>;
 }
 
+/**
+ * The simulator's MissingContextValues, for one statement whose Action matched: the keys it reads
+ * (conditions and variables) that the request lacks, once its Resource and Principal matched; and
+ * when its Resource failed, the keys of the Resource's variables (an unresolved `${…}` is why).
+ */
+function addMissing(s: CompiledStatement, req: Request, resourceMatched: boolean, missing: Set<string>): void {
+  const keys = resourceMatched ? s.keys : (s.resource?.keys ?? []);
+  for (let i = 0; i < keys.length; i++) if (!req.context.has(keys[i]!)) missing.add(keys[i]!);
+}
+
+function missingIn(idx: StatementIndex, req: Request, rbp: boolean, hasBoundary: boolean, missing: Set<string>): void {
+  const list = idx.matching(req.actionLower, req.service);
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (!resourceMatches(s, req)) addMissing(s, req, false, missing);
+    else if (!rbp || principalMatch(s, req.principal, hasBoundary) !== 'none') addMissing(s, req, true, missing);
+  }
+}
+
+/**
+ * The context keys that statements matching the request needed and the request lacked, without
+ * the full trace: what `explain` reports as missingContext, at the cost of one pass over the
+ * statements whose Action matches.
+ */
+export function missingContext(req: Request, set: PolicySet): string[] {
+  const app = applicability(req, set);
+  const missing = new Set<string>();
+  if (app.identity) missingIn(set.identity, req, false, false, missing);
+  if (app.boundary) missingIn(set.boundary!, req, false, false, missing);
+  if (app.session && set.session) missingIn(set.session, req, false, false, missing);
+  if (set.resource) missingIn(set.resource, req, true, app.boundary, missing);
+  if (app.scp) for (const level of set.scps) missingIn(level, req, false, false, missing);
+  if (app.rcp) for (const level of set.rcps) missingIn(level, req, false, false, missing);
+  return missing.size === 0 ? NO_KEYS : [...missing].sort();
+}
+
+const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
+
 function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   const scan = newScan();
   const traces: StatementTrace[] = [];
@@ -414,10 +452,7 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   const trace = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean): void => {
     for (const s of idx.all) {
       let miss = missOf(s, req);
-      // A Resource that failed only for want of a variable's key still "needed" that key.
-      if (miss && (miss.element === 'Resource' || miss.element === 'NotResource') && s.resource) {
-        for (const k of s.resource.keys) if (!ctx.has(k)) missing.add(k);
-      }
+      if (miss && (miss.element === 'Resource' || miss.element === 'NotResource')) addMissing(s, req, false, missing);
       let m: PrincipalMatch = 'direct';
       if (!miss && rbp) {
         m = principalMatch(s, req.principal, app.boundary);
@@ -431,7 +466,7 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
         }
       }
       if (!miss) {
-        for (const k of s.keys) if (!ctx.has(k)) missing.add(k);
+        addMissing(s, req, true, missing);
         const failure = s.condition?.firstFailure(ctx) ?? null;
         if (failure) miss = { element: 'Condition', failure };
       }
@@ -501,6 +536,6 @@ class Result implements EvaluationResult {
     return (this.cached ??= explain(this.req, this.set));
   }
   get missingContext(): string[] {
-    return this.explanation.missingContext;
+    return this.cached ? this.cached.missingContext : missingContext(this.req, this.set);
   }
 }

@@ -8,9 +8,7 @@
 //    the reporters, never in the JSON contract.
 
 import { evaluate } from '../engine/decide.ts';
-import type { PolicySet } from '../engine/decide.ts';
-import type { Request } from '../engine/request.ts';
-import { refName, type Decision, type EvaluationResult, type Explanation, type StatementRef } from '../engine/types.ts';
+import { refName, type Decision, type Explanation, type StatementRef } from '../engine/types.ts';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Case, Expectation, PropertySpec, SourceRef, Suite } from './model.ts';
 import type { CaseResult, Report, ReportSummary } from './report.ts';
@@ -184,35 +182,6 @@ function parsedRefs(listed: readonly string[]): WantedRef[] {
   return refs;
 }
 
-const keyCache = new WeakMap<PolicySet, Map<string, string[]>>();
-
-/**
- * Context keys that any statement that could match this service reads. When the request has all
- * of them, no key can be missing and the (costlier) traced explanation is not needed.
- */
-function keysFor(set: PolicySet, service: string): string[] {
-  let m = keyCache.get(set);
-  if (!m) keyCache.set(set, (m = new Map()));
-  let keys = m.get(service);
-  if (keys) return keys;
-  const all = new Set<string>();
-  const indices = [set.identity, set.boundary, set.session, set.resource, ...set.scps, ...set.rcps];
-  for (const idx of indices) {
-    if (!idx) continue;
-    for (const s of idx.forService(service)) for (const k of s.keys) all.add(k);
-    for (const s of idx.wildcard) for (const k of s.keys) all.add(k);
-  }
-  keys = [...all];
-  m.set(service, keys);
-  return keys;
-}
-
-function missingContext(r: EvaluationResult, req: Request, set: PolicySet): string[] {
-  const keys = keysFor(set, req.service);
-  for (let i = 0; i < keys.length; i++) if (!req.context.has(keys[i]!)) return r.missingContext;
-  return NONE;
-}
-
 /**
  * The shared empty list of results without deciding statements or missing keys (most of them):
  * frozen, so a consumer that tries to modify it fails loudly instead of corrupting other results.
@@ -263,7 +232,7 @@ export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displ
     actual: r.decision,
     pass,
     decidedBy,
-    missingContext: missingContext(r, request, set),
+    missingContext: r.missingContext,
   };
   if (pass) return { result };
   const explanation = r.explanation;

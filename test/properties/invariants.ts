@@ -681,7 +681,7 @@ export const globAdversarial: Invariant<{ stars: number; seg: string; n: number;
 
 export const fastAgreesWithExplain: Invariant<Scenario> = {
   id: 'fast-vs-explain',
-  title: 'the fast path (evaluate) and the traced path (explain) agree on the decision and decidedBy',
+  title: 'the fast path (evaluate) and the traced path (explain) agree on the decision, decidedBy and missing context',
   runs: 100,
   property: (engine) =>
     fc.property(scenarioArb(2 * BATCH), (sc) => {
@@ -695,6 +695,8 @@ export const fastAgreesWithExplain: Invariant<Scenario> = {
         const a = fast.decidedBy.map((x) => `${x.policy}#${x.index}`).join();
         const b = traced.decidedBy.map((x) => `${x.policy}#${x.index}`).join();
         check(fast.decision === traced.decision && a === b, () => `evaluate ${fast.decision} [${a}] vs explain ${traced.decision} [${b}]`);
+        const keys = fast.missingContext.join();
+        check(keys === traced.missingContext.join(), () => `missing context: evaluate [${keys}] vs explain [${traced.missingContext.join()}]`);
       }
     }),
 };

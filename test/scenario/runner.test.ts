@@ -106,6 +106,16 @@ describe('runSuites: results per the JSON contract', () => {
     }
   });
 
+  it('reports the keys of a statement naming the exact action (not only wildcard ones)', () => {
+    const tls = { Version: '2012-10-17', Statement: [{ Sid: 'Tls', Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } }] };
+    const suite = buildSuite({
+      policies: { tls },
+      principals: { u: { arn: 'arn:aws:iam::123456789012:user/u', policies: ['tls'] } },
+      cases: [{ name: 'no transport key', principal: 'u', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', expect: 'implicitDeny' }],
+    });
+    expect(run([suite]).results[0]!.missingContext).toEqual(['aws:securetransport']);
+  });
+
   it('names files relative to cwd and principals by ARN', () => {
     const report = runSuites([mfaSuite()], { cwd: '/work' });
     expect(report.results[0]!.file).toBe('project/scenarios/test.yaml');
