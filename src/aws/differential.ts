@@ -7,6 +7,7 @@ import { evaluate } from '../engine/decide.ts';
 import { refName, type Decision } from '../engine/types.ts';
 import type { CaseResult, Report } from '../scenario/report.ts';
 import { SuiteError, type Case, type Suite } from '../scenario/model.ts';
+import { parseReference, referenceMatches } from '../scenario/refs.ts';
 import { caseRequest } from '../scenario/resolve.ts';
 import { displayPath, satisfies } from '../scenario/runner.ts';
 import type { AwsAnswer, Outcome } from './adapter.ts';
@@ -110,14 +111,14 @@ function awsSide(plan: CasePlan, a: AwsAnswer, source: AwsSide['source']): AwsSi
 /** `decidedBy` entries the simulator's matched statements lack (SCP statements are never listed by it: not checked). */
 function unmetDecidedBy(suite: Suite, c: Case, aws: AwsSide): string[] {
   if (!c.decidedBy?.length) return [];
+  // The simulator never lists SCP statements (spec §7.3): references to SCPs cannot be checked.
   const scps = new Set((suite.organization?.scps ?? []).flat());
-  return c.decidedBy.filter((ref) => {
-    const hash = ref.lastIndexOf('#');
-    const policy = hash < 0 ? ref : ref.slice(0, hash);
-    const which = hash < 0 ? '' : ref.slice(hash + 1);
-    if (scps.has(policy)) return false;
+  return c.decidedBy.filter((text) => {
+    const ref = parseReference(text);
+    if (ref === null) return true;
+    if (scps.has(ref.policy)) return false;
     return !aws.matchedStatements.some(
-      (s) => s.policy === policy && (s.statement === ref || (/^\d+$/.test(which) && s.index === Number(which))),
+      (s) => s.policy !== undefined && referenceMatches(ref, { policy: s.policy, sid: s.statement?.slice(s.policy.length + 1), index: s.index }),
     );
   });
 }

@@ -45,6 +45,7 @@ import {
   type OrganizationInput,
 } from './schema.ts';
 import { resourcePolicyType } from './resolve.ts';
+import { parseReference, referenceMatches } from './refs.ts';
 import { displayPath } from './runner.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
 
@@ -902,19 +903,18 @@ class SuiteBuilder {
     return out;
   }
 
-  private checkDecidedBy(pf: ParsedFile, path: PathSegment[], ref: string): void {
-    const hash = ref.indexOf('#');
-    if (hash <= 0 || hash === ref.length - 1 || ref.indexOf('#', hash + 1) >= 0) {
-      throw this.err(pf, path, `decidedBy ${JSON.stringify(ref)}: write policy#Sid or policy#N (N = statement index from 0), e.g. mfa-enforcement#DenyAllWithoutMFA`);
+  private checkDecidedBy(pf: ParsedFile, path: PathSegment[], text: string): void {
+    const ref = parseReference(text);
+    if (!ref) {
+      throw this.err(pf, path, `decidedBy ${JSON.stringify(text)}: write policy#Sid or policy#N (N = statement index from 0), e.g. mfa-enforcement#DenyAllWithoutMFA`);
     }
-    const name = ref.slice(0, hash);
-    const stmt = ref.slice(hash + 1);
+    const { policy: name, statement: stmt } = ref;
     const p = this.policies.get(name);
     if (!p) {
       throw this.err(
         pf,
         path,
-        `decidedBy ${JSON.stringify(ref)}: unknown policy ${JSON.stringify(name)};${didYouMean(name, this.policies.keys()) || ''} ` +
+        `decidedBy ${JSON.stringify(text)}: unknown policy ${JSON.stringify(name)};${didYouMean(name, this.policies.keys()) || ''} ` +
           `Policies defined: ${listNames([...this.policies.keys()])}`,
       );
     }
@@ -923,32 +923,31 @@ class SuiteBuilder {
       throw this.err(
         pf,
         path,
-        `decidedBy ${JSON.stringify(ref)}: policy ${JSON.stringify(name)} is not attached to anything in this suite (no group, principal, resource or organization uses it), so it can never decide a case`,
+        `decidedBy ${JSON.stringify(text)}: policy ${JSON.stringify(name)} is not attached to anything in this suite (no group, principal, resource or organization uses it), so it can never decide a case`,
       );
     }
     const statements = compiled.policy.statements;
+    // The runner matches a Sid first, then an index (src/scenario/refs.ts): accept what it can match.
+    if (statements.some((s) => s.sid !== undefined && referenceMatches(ref, { policy: name, sid: s.sid.value }))) return;
+    if (ref.index >= 0 && ref.index < statements.length) return;
     if (/^\d+$/.test(stmt)) {
-      const n = Number(stmt);
-      if (n >= statements.length) {
-        throw this.err(
-          pf,
-          path,
-          `decidedBy ${JSON.stringify(ref)}: policy ${JSON.stringify(name)} has ${statements.length} statement${statements.length === 1 ? '' : 's'} (#0–#${statements.length - 1})`,
-        );
-      }
-      return;
-    }
-    const sids = statements.flatMap((s) => (s.sid ? [s.sid.value] : []));
-    if (!sids.includes(stmt)) {
-      const near = closest(stmt, sids);
       throw this.err(
         pf,
         path,
-        `decidedBy ${JSON.stringify(ref)}: policy ${JSON.stringify(name)} has no statement with Sid ${JSON.stringify(stmt)};` +
-          (near ? ` did you mean ${JSON.stringify(`${name}#${near}`)}?` : '') +
-          ` Sids: ${listNames(sids)} (or use #N, the statement index from 0)`,
+        ref.index < 0
+          ? `decidedBy ${JSON.stringify(text)}: write the statement index without leading zeros (#${Number(stmt)})`
+          : `decidedBy ${JSON.stringify(text)}: policy ${JSON.stringify(name)} has ${statements.length} statement${statements.length === 1 ? '' : 's'} (#0–#${statements.length - 1})`,
       );
     }
+    const sids = statements.flatMap((s) => (s.sid ? [s.sid.value] : []));
+    const near = closest(stmt, sids);
+    throw this.err(
+      pf,
+      path,
+      `decidedBy ${JSON.stringify(text)}: policy ${JSON.stringify(name)} has no statement with Sid ${JSON.stringify(stmt)};` +
+        (near ? ` did you mean ${JSON.stringify(`${name}#${near}`)}?` : '') +
+        ` Sids: ${listNames(sids)} (or use #N, the statement index from 0)`,
+    );
   }
 
   // ---- properties ----

@@ -11,6 +11,7 @@ import { evaluate } from '../engine/decide.ts';
 import { refName, type Decision, type Explanation, type StatementRef } from '../engine/types.ts';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Case, Expectation, PropertySpec, SourceRef, Suite } from './model.ts';
+import { parseReference, referenceMatches, type StatementReference } from './refs.ts';
 import type { CaseResult, Report, ReportSummary } from './report.ts';
 import { EXIT } from './report.ts';
 import { resolverFor } from './resolve.ts';
@@ -145,40 +146,20 @@ export function satisfies(expect: Expectation, actual: Decision): boolean {
 /** The `decidedBy` references (`policy#Sid` or `policy#N`) not among the deciding statements. */
 export function missingDecidedBy(listed: readonly string[], actual: readonly StatementRef[]): string[] {
   let out: string[] | undefined;
-  for (const want of parsedRefs(listed)) {
-    let found = false;
-    for (const r of actual) {
-      if (r.policy === want.policy && (r.sid === want.stmt || (want.index >= 0 && r.index === want.index))) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) (out ??= []).push(want.text);
+  const refs = parsedRefs(listed);
+  for (let i = 0; i < refs.length; i++) {
+    const want = refs[i]!;
+    if (want === null || !actual.some((r) => referenceMatches(want, r))) (out ??= []).push(listed[i]!);
   }
   return out ?? NONE;
 }
 
-interface WantedRef {
-  text: string;
-  policy: string;
-  stmt: string;
-  /** The statement part as an index, or -1 when it is not a number. */
-  index: number;
-}
+/** decidedBy lists parsed once (matrix cases share their list); the loader rejected malformed ones. */
+const parsedLists = new WeakMap<readonly string[], (StatementReference | null)[]>();
 
-/** decidedBy lists parsed once (matrix cases share their list). */
-const parsedLists = new WeakMap<readonly string[], WantedRef[]>();
-
-function parsedRefs(listed: readonly string[]): WantedRef[] {
+function parsedRefs(listed: readonly string[]): (StatementReference | null)[] {
   let refs = parsedLists.get(listed);
-  if (refs) return refs;
-  refs = listed.map((text) => {
-    const hash = text.lastIndexOf('#');
-    const policy = hash < 0 ? text : text.slice(0, hash);
-    const stmt = hash < 0 ? '' : text.slice(hash + 1);
-    return { text, policy, stmt, index: /^(0|[1-9]\d*)$/.test(stmt) ? Number(stmt) : -1 };
-  });
-  parsedLists.set(listed, refs);
+  if (!refs) parsedLists.set(listed, (refs = listed.map(parseReference)));
   return refs;
 }
 

@@ -86,6 +86,12 @@ describe('runSuites: results per the JSON contract', () => {
     expect(report.results[3]!.reason).toContain('no such statement in the suite: mfa-enforcment#BlockMostAccessUnlessSignedInWithMFA');
   });
 
+  it('missingDecidedBy: a numeric Sid matches by Sid; an index needs its canonical form', () => {
+    const ref = { policy: 'p', policyType: 'identity' as const, index: 2, sid: '5', effect: 'Allow' as const, span: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } };
+    expect(missingDecidedBy(['p#5', 'p#2'], [ref])).toEqual([]);
+    expect(missingDecidedBy(['p#02', 'p#'], [ref])).toEqual(['p#02', 'p#']);
+  });
+
   it('missingDecidedBy matches policy#Sid and policy#N', () => {
     const ref = { policy: 'p', policyType: 'identity' as const, index: 3, sid: 'S', effect: 'Allow' as const, span: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
     expect(missingDecidedBy(['p#S', 'p#3'], [ref])).toEqual([]);
