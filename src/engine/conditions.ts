@@ -16,7 +16,7 @@
 //     not matching (§5).
 //
 // Everything the policy says is parsed here, at compile time. `test` allocates nothing: value
-// sets are classes (no closures), request values are parsed into module scratch (values.ts), and
+// sets are classes (no closures), request values are parsed into module scratch (src/policy/values.ts), and
 // variable values are written into per-template slot arrays.
 
 import type { ConditionEntry } from '../policy/model.ts';
@@ -43,7 +43,7 @@ import {
   parseRequestAddress,
   type Cidr,
   type Decimal,
-} from './values.ts';
+} from '../policy/values.ts';
 
 export interface CompiledCondition {
   /** AND over all entries. An empty condition is true. */

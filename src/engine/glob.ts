@@ -11,7 +11,7 @@
 // `${?}`, `${$}`); `{slot: n}` is a policy-variable value supplied per evaluation (also literal,
 // spec §5 [UNDOCUMENTED]: we escape substituted values).
 
-import { foldLatin1 } from './values.ts';
+import { foldLatin1 } from '../policy/values.ts';
 
 export type GlobPiece = string | { literal: string };
 export type GlobToken = GlobPiece | { slot: number };

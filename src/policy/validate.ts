@@ -23,6 +23,7 @@ import { byPosition, escapePointer } from './json.ts';
 import type { Finding, JsonEntry, JsonNode, PolicyType, Position, Severity } from './model.ts';
 import { POLICY_TYPES } from './model.ts';
 import { BASE_OPERATORS, parseOperator, type ParsedOperator } from './operators.ts';
+import { decodeBase64, parseBool, parseCidr, parseDecimal, parseInstant } from './values.ts';
 import { parseTemplate } from './variables.ts';
 
 export interface ValidateOptions {
@@ -1363,8 +1364,7 @@ class Validator {
       case 'Bool':
       case 'Null': {
         if (vars) return;
-        const l = text.toLowerCase();
-        if (l !== 'true' && l !== 'false') {
+        if (parseBool(text) < 0) {
           this.add(
             'Type mismatch Boolean',
             'warning',
@@ -1378,13 +1378,14 @@ class Validator {
         return;
       }
       case 'Numeric':
-        if (!vars && !isDecimal(text)) {
+        if (!vars && parseDecimal(text) === null) {
           this.add('Type mismatch number', 'warning', `${op.canonical} needs a decimal number such as "10" or "2.5"; ${show} never matches (spec §4.5)`, node.span.start, path);
         }
         return;
       case 'Date': {
         if (vars) return;
-        const d = checkDate(text);
+        // The engine's parser decides what matches; checkDate only words the warning.
+        const d = Number.isNaN(parseInstant(text)) ? checkDate(text) : checkDate(text) === 'no-zone' ? 'no-zone' : 'ok';
         if (d === 'mismatch') {
           this.add(
             'Type mismatch date',
@@ -1397,7 +1398,7 @@ class Validator {
           this.add(
             'Type mismatch date',
             'warning',
-            `${show} has a time but no time zone: add "Z" (UTC) or an offset such as "+01:00" (W3C ISO 8601 profile, spec §4.6)`,
+            `${show} has a time but no time zone, so it is read as UTC: write "Z" or an offset such as "+01:00" to say so (W3C ISO 8601 profile, spec §4.6)`,
             node.span.start,
             path,
           );
@@ -1407,7 +1408,7 @@ class Validator {
         return;
       }
       case 'Ip':
-        if (!vars && !isIpOrCidr(text)) {
+        if (!vars && parseCidr(text) === null) {
           this.add(
             'Type mismatch IP range',
             'warning',
@@ -1418,7 +1419,7 @@ class Validator {
         }
         return;
       case 'Binary':
-        if (!vars && !isBase64(text)) {
+        if (!vars && decodeBase64(text) === null) {
           this.add('Type mismatch binary', 'warning', `BinaryEquals needs a base64 value; ${show} is not base64 (spec §4.9)`, node.span.start, path);
         }
         return;
@@ -1613,12 +1614,6 @@ function isRegion(s: string): boolean {
   if (!/^[a-z]+$/.test(first) || !isDigits(last)) return false;
   return parts.slice(1, -1).every((p) => /^[a-z0-9]+$/.test(p));
 }
-function isDecimal(s: string): boolean {
-  return /^-?\d+(\.\d+)?$/.test(s);
-}
-function isBase64(s: string): boolean {
-  return s.length > 0 && s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
-}
 
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
@@ -1643,49 +1638,6 @@ function checkDate(s: string): 'ok' | 'mismatch' | 'no-zone' | 'invalid' {
   if (sec !== undefined && Number(sec) > 59) return 'invalid';
   if (tz !== undefined && tz !== 'Z' && (Number(tz.slice(1, 3)) > 23 || Number(tz.slice(4, 6)) > 59)) return 'invalid';
   return 'ok';
-}
-
-function isIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => p.length >= 1 && p.length <= 3 && isDigits(p) && Number(p) <= 255 && (p.length === 1 || p[0] !== '0'));
-}
-
-function isIpv6(s: string): boolean {
-  if (s.length < 2 || s.length > 45) return false;
-  const dbl = s.indexOf('::');
-  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return false;
-  const groups = (part: string): number => {
-    if (part === '') return 0;
-    const gs = part.split(':');
-    let n = 0;
-    for (let k = 0; k < gs.length; k++) {
-      const g = gs[k]!;
-      if (k === gs.length - 1 && g.includes('.')) {
-        if (!isIpv4(g)) return -1;
-        n += 2;
-      } else if (g.length >= 1 && g.length <= 4 && [...g].every((c) => isHex(c.charCodeAt(0)))) n += 1;
-      else return -1;
-    }
-    return n;
-  };
-  if (dbl < 0) return groups(s) === 8;
-  const head = s.slice(0, dbl);
-  const tail = s.slice(dbl + 2);
-  if (head.includes('.')) return false;
-  const a = groups(head);
-  const b = groups(tail);
-  return a >= 0 && b >= 0 && a + b <= 7;
-}
-
-function isIpOrCidr(s: string): boolean {
-  const slash = s.indexOf('/');
-  const addr = slash < 0 ? s : s.slice(0, slash);
-  const v4 = isIpv4(addr);
-  if (!v4 && !isIpv6(addr)) return false;
-  if (slash < 0) return true;
-  const bits = s.slice(slash + 1);
-  return isDigits(bits) && bits.length <= 3 && (bits.length === 1 || bits[0] !== '0') && Number(bits) <= (v4 ? 32 : 128);
 }
 
 /** Characters outside whitespace that lies outside strings (spec §8.1). */

@@ -22,7 +22,7 @@
 import { createRequire } from 'node:module';
 import { catalog, contextTypeForKey } from '../catalog/index.ts';
 import type { ContextType, ContextValue } from '../engine/request.ts';
-import { decodeBase64, parseBool, parseDecimal, parseInstant, parseRequestAddress } from '../engine/values.ts';
+import { decodeBase64, parseBool, parseDecimal, parseInstant, parseRequestAddress } from '../policy/values.ts';
 import { closest } from './names.ts';
 import { CONTEXT_KEY_TYPES, type ContextKeyType, type ContextValueInput } from './schema.ts';
 import type { PathSegment } from './yaml.ts';

@@ -10,7 +10,7 @@ import {
   parseCidr,
   parseDecimal,
   parseInstant,
-} from '../../src/engine/values.ts';
+} from '../../src/policy/values.ts';
 import { compileTemplate, lookupVariable, resolveTemplate } from '../../src/engine/template.ts';
 import type { ContextValue } from '../../src/engine/request.ts';
 
