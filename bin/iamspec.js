@@ -58,8 +58,12 @@ async function bundle(outdir) {
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another process built the same stamp first
   }
+  // Remove bundles of older sources; leave other processes' builds in progress (recent .tmp-*).
   for (const old of readdirSync(cacheDir)) {
-    if (join(cacheDir, old) !== outdir) rmSync(join(cacheDir, old), { recursive: true, force: true });
+    const path = join(cacheDir, old);
+    if (path === outdir) continue;
+    if (old.includes('.tmp-') && Date.now() - statSync(path).mtimeMs < 60_000) continue;
+    rmSync(path, { recursive: true, force: true });
   }
 }
 

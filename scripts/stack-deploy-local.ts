@@ -13,7 +13,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../stacks/model.ts';
 import { optionsFromEnv, reportError, synthesize } from '../stacks/main.ts';
-import { startMoto, findMotoServer, type MotoServer } from '../stacks/moto.ts';
+import { startMoto, findMotoPython, findMotoServer, type MotoServer } from '../stacks/moto.ts';
 import { localAwsEnv, localIamClient, prepareLocalWorkDir, readDeployed, OVERRIDE_FILE } from '../stacks/local.ts';
 import { findPluginDir, findTerraform, initArgs, terraform, terraformEnv } from '../stacks/terraform.ts';
 
@@ -34,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!findTerraform()) return fail('terraform not found on PATH (or set TERRAFORM)');
   if (!findMotoServer()) return fail('moto_server not found (set MOTO_SERVER, or `pip install "moto[server]"`)');
+  // moto is started through its python, to answer GetPolicyVersion URL-encoded as AWS does.
+  if (!findMotoPython()) return fail('no python with moto found beside moto_server or on PATH (set MOTO_PYTHON)');
 
   let synth;
   try {

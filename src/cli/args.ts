@@ -70,3 +70,16 @@ export function suggestions(query: string, names: Iterable<string>, max = 5): st
   }
   return [...new Set(scored.sort((a, b) => a.score - b.score).map((s) => s.name))].slice(0, max);
 }
+
+/**
+ * The value of `--reporter` (or `--reporter=…`) before full parsing, so even an argument error can
+ * be reported in the format asked for.
+ */
+export function reporterArg(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--reporter') return argv[i + 1];
+    if (a.startsWith('--reporter=')) return a.slice('--reporter='.length);
+  }
+  return undefined;
+}

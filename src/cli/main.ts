@@ -9,7 +9,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { useColor } from '../scenario/format-explanation.ts';
 import { errorJson, formatProblem, toProblem } from '../scenario/reporters/index.ts';
 import { EXIT } from '../scenario/report.ts';
-import { CliUsageError } from './args.ts';
+import { CliUsageError, reporterArg } from './args.ts';
 import { MAIN_HELP } from './help.ts';
 import { processIO, type IO } from './io.ts';
 
@@ -46,7 +46,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
   } catch (e) {
     const problem = toProblem(e);
-    const json = rest.includes('--json') || rest.includes('--reporter=json') || rest.join(' ').includes('--reporter json');
+    const json = rest.includes('--json') || reporterArg(rest) === 'json';
     if (problem) {
       if (e instanceof CliUsageError && e.usage) problem.usage = e.usage;
       if (json) io.stdout.write(JSON.stringify(errorJson(problem, io.cwd)) + '\n');

@@ -25,7 +25,7 @@ import {
 } from '../scenario/runner.ts';
 import { loadSuites } from '../scenario/loader.ts';
 import { EXIT } from '../scenario/report.ts';
-import { CliUsageError, oneOf, parse } from './args.ts';
+import { CliUsageError, oneOf, parse, reporterArg } from './args.ts';
 import { TEST_HELP } from './help.ts';
 import type { IO } from './io.ts';
 import { loadRunAgainst } from './load.ts';
@@ -49,12 +49,7 @@ const AGAINST = ['local', 'aws', 'recorded'] as const;
 
 /** The reporter named on the command line, found before full parsing so usage errors use it too. */
 function peekReporter(argv: string[]): Reporter {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const v = a === '--reporter' ? argv[i + 1] : a.startsWith('--reporter=') ? a.slice('--reporter='.length) : undefined;
-    if (v && REPORTERS[v]) return REPORTERS[v]!;
-  }
-  return REPORTERS.pretty!;
+  return REPORTERS[reporterArg(argv) ?? 'pretty'] ?? REPORTERS.pretty!;
 }
 
 export async function testCommand(argv: string[], io: IO): Promise<number> {
