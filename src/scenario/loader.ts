@@ -46,6 +46,7 @@ import {
 } from './schema.ts';
 import { resourcePolicyType } from './resolve.ts';
 import { parseReference, referenceMatches } from './refs.ts';
+import { parseInstant } from '../policy/values.ts';
 import { displayPath } from './runner.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
 
@@ -1004,13 +1005,21 @@ class SuiteBuilder {
             spec.oneOf.forEach((v, i) => this.typeValue(pf, parent, key, v, ['oneOf', i]));
             ctx[key] = { oneOf: [...spec.oneOf] };
           } else {
-            const [lo, hi] = spec.range;
-            if (lo > hi) throw this.err(pf, [...path, 'range'], `range [${lo}, ${hi}] is empty: write [low, high] with low ≤ high`);
-            const typed = this.typeValue(pf, parent, key, lo, ['range', 0]);
-            this.typeValue(pf, parent, key, hi, ['range', 1]);
+            const typed = this.typeValue(pf, parent, key, spec.range[0], ['range', 0]);
+            this.typeValue(pf, parent, key, spec.range[1], ['range', 1]);
             if (typed && typed.type !== 'numeric' && typed.type !== 'date') {
               throw this.err(pf, [...path, 'range'], `${key} is a ${typed.type} key: a range is for numeric and date keys; use {oneOf: […]}`);
             }
+            // Dates become epoch seconds (the generator writes them back as ISO 8601 for date keys).
+            const bound = (v: number | string, i: number): number => {
+              if (typeof v === 'number') return v;
+              const t = typed?.type === 'date' ? parseInstant(v) : Number.NaN;
+              if (Number.isNaN(t)) throw this.err(pf, [...path, 'range', i], `range bound ${JSON.stringify(v)}: write a number, or an ISO 8601 date for a date key`);
+              return Math.floor(t / 1000);
+            };
+            const lo = bound(spec.range[0], 0);
+            const hi = bound(spec.range[1], 1);
+            if (lo > hi) throw this.err(pf, [...path, 'range'], `range [${spec.range.join(', ')}] is empty: write [low, high] with low ≤ high`);
             ctx[key] = { range: [lo, hi] };
           }
         }

@@ -14,7 +14,7 @@
 // domain) is a SuiteError at the property's place, never a silent pass over zero samples.
 
 import fc from 'fast-check';
-import { catalog } from '../catalog/index.ts';
+import { catalog, contextTypeForKey } from '../catalog/index.ts';
 import { evaluate } from '../engine/decide.ts';
 import { hasWildcard } from '../engine/glob.ts';
 import type { ContextValue } from '../engine/request.ts';
@@ -197,6 +197,10 @@ function contextDomain(spec: PropertySpec, key: string, d: ContextDomain): fc.Ar
   if ('range' in d) {
     const [a, b] = d.range ?? [];
     if (typeof a !== 'number' || typeof b !== 'number' || !(a <= b)) fail(spec, `forAll.context "${key}": range must be [low, high] numbers with low ≤ high`);
+    if (contextTypeForKey(key)?.type === 'date') {
+      // Epoch seconds, written as ISO 8601 so a counterexample reads as a date.
+      return fc.integer({ min: Math.ceil(a), max: Math.floor(b) }).map((t) => new Date(t * 1000).toISOString().replace('.000Z', 'Z'));
+    }
     return Number.isInteger(a) && Number.isInteger(b) ? fc.integer({ min: a, max: b }) : fc.double({ min: a, max: b, noNaN: true, noDefaultInfinity: true });
   }
   return fail(spec, `forAll.context "${key}": use {oneOf: [...]} or {range: [low, high]}`);

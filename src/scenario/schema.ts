@@ -187,7 +187,11 @@ export const CaseSchema = z
 const forAllContextValue = z.union(
   [
     z.strictObject({ oneOf: z.array(ContextValueSchema).min(1).describe('Values to draw from.') }),
-    z.strictObject({ range: z.tuple([z.number(), z.number()]).describe('[low, high], inclusive.') }),
+    z.strictObject({
+      range: z
+        .tuple([z.union([z.number(), z.string()]), z.union([z.number(), z.string()])])
+        .describe('[low, high], inclusive: numbers, or ISO 8601 dates / epoch seconds for date keys (aws:CurrentTime).'),
+    }),
   ],
   { error: 'a quantified context key takes {oneOf: [values…]} or {range: [low, high]}' },
 );

@@ -187,6 +187,27 @@ describe('checkProperty', () => {
     expect(pasteAndRun(s, r).pass).toBe(false);
   });
 
+  it('a date range (epoch seconds in the model) samples ISO 8601 dates and shrinks to the boundary', () => {
+    const until = { Version: '2012-10-17', Statement: [{ Sid: 'UntilJuly', Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { DateLessThan: { 'aws:CurrentTime': '2024-07-01T00:00:00Z' } } }] };
+    const s = buildSuite({
+      policies: { until },
+      principals: { u: { arn: `arn:aws:iam::${ACCOUNT}:user/u`, policies: ['until'] } },
+      cases: [{ name: 'c', principal: 'u', action: 's3:GetObject', resource: '*', expect: 'implicitDeny' }],
+    });
+    const r = checkProperty(
+      s,
+      property(s, {
+        name: 'all year',
+        principal: 'u',
+        forAll: { action: { oneOf: ['s3:GetObject'] }, resource: '*', context: { 'aws:CurrentTime': { range: [Date.UTC(2024, 0, 1) / 1000, Date.UTC(2024, 11, 31) / 1000] } } },
+        expect: 'allowed',
+      }),
+    );
+    expect(r.pass).toBe(false);
+    expect((r.counterexample as { context: Record<string, unknown> }).context['aws:CurrentTime']).toBe('2024-07-01T00:00:00Z');
+    expect(pasteAndRun(s, r).pass).toBe(false);
+  });
+
   it('is deterministic by default and takes a seed', () => {
     const s = suite(mfaEnforcement('Bool'));
     const spec = property(s, {

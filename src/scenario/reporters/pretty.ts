@@ -124,6 +124,7 @@ export function formatProblem(problem: Problem, ctx: ReporterContext): string {
   out.push(head ? `${p.bold(head)}: ${p.red(problem.message)}` : `iamspec: ${p.red(problem.message)}`);
   for (const d of problem.details) {
     const at = loc(d.where);
+    if (at === head && problem.message.includes(d.message)) continue; // the headline already says it
     out.push(at && !d.message.startsWith(at) ? `  ${at}: ${d.message}` : `  ${d.message}`);
   }
   if (problem.usage) out.push('', problem.usage);
