@@ -122,7 +122,10 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     const text = differential ?? reporter.report(run, ctx);
     const formatted = performance.now();
     emit(text);
-    if (reporter.name === 'pretty' && !ctx.quiet) io.stderr.write(formatPolicyWarnings(suites, io.cwd));
+    if (reporter.name === 'pretty' && !ctx.quiet) {
+      const ran = new Set(run.results.map((r) => r.suite)); // the suites --filter / --shard kept
+      io.stderr.write(formatPolicyWarnings(suites.filter((s) => ran.has(s.name)), io.cwd));
+    }
     if (o['junit-file']) writeOut(resolve(io.cwd, o['junit-file']), formatJunit(run, { ...ctx, color: false }));
     if (io.env.IAMSPEC_PROFILE) {
       // One line for bench/scale.ts: where the time went (ms since process start for `startup`).
