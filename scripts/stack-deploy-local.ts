@@ -11,7 +11,7 @@
 
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { canonicalJson } from '../stacks/model.ts';
+import { canonicalJson } from '../src/policy/json.ts';
 import { optionsFromEnv, reportError, synthesize } from '../stacks/main.ts';
 import { startMoto, findMotoPython, findMotoServer, type MotoServer } from '../stacks/moto.ts';
 import { localAwsEnv, localIamClient, prepareLocalWorkDir, readDeployed, OVERRIDE_FILE } from '../stacks/local.ts';

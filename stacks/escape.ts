@@ -44,8 +44,3 @@ export function cdktfTokenIndex(s: string): number {
 export function documentJson(document: unknown): string {
   return JSON.stringify(document);
 }
-
-/** The value to put in the Terraform `policy` attribute: the document's JSON, escaped. */
-export function terraformPolicyString(document: unknown): string {
-  return escapeTerraform(documentJson(document));
-}

@@ -30,7 +30,8 @@ import type { Report } from '../src/scenario/report.ts';
 import { displayPath, loadPropertyChecker, runSuites } from '../src/scenario/runner.ts';
 import { unescapeTerraform } from './escape.ts';
 import { formatGate, GateError, parseAllowList, runGate, unverifiedBanner, type GateResult } from './gate.ts';
-import { attachmentId, buildDeployModel, canonicalJson, DeployModelError, type DeployModel } from './model.ts';
+import { canonicalJson } from '../src/policy/json.ts';
+import { attachmentId, buildDeployModel, DeployModelError, type DeployModel } from './model.ts';
 import { IamspecStack, type BackendOptions } from './stack.ts';
 
 export interface SynthOptions {

@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { Suite, SuitePolicy, SourceRef } from '../src/scenario/model.ts';
 import { displayPath } from '../src/scenario/runner.ts';
+import { canonicalJson } from '../src/policy/json.ts';
 import { cdktfTokenIndex, documentJson } from './escape.ts';
 
 export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
@@ -179,21 +180,6 @@ function nonWhitespaceLength(json: string): number {
 }
 
 // ---- building ---------------------------------------------------------------------------------
-
-/** A JSON value with object keys sorted, for comparing documents regardless of key order. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(sortKeys(v));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-    return out;
-  }
-  return v;
-}
 
 function where(ref: SourceRef, root: string): string {
   return `${displayPath(ref.file, root)}:${ref.line}:${ref.column}`;

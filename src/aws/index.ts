@@ -161,7 +161,7 @@ export { AwsUsageError, ReadOnlyViolation, readOnlyClient, checkCredentials, isA
 export type { AwsAnswer, Outcome, RetryOptions, SimulatorOptions } from './adapter.ts';
 export { renderDifferential, differentialOrder, localSide } from './differential.ts';
 export type { DifferentialReport, DifferentialResult, DifferentialSummary, LocalSide, AwsSide, AwsStatement, Agreement, Mode } from './differential.ts';
-export { unsupported, planCase, planSuites, planCalls, batchPlans, requestHash, canonicalJson, nameStatement, statementAt, LIMITS } from './mapping.ts';
+export { unsupported, planCase, planSuites, planCalls, batchPlans, requestHash, nameStatement, statementAt, LIMITS } from './mapping.ts';
 export type { CasePlan, SimInputs, SimCall, CallPlan, SuiteCallPlan, StatementName, RawStatement } from './mapping.ts';
 export { recordingPath, readRecording, renderRecording, RECORDING_FORMAT } from './recording.ts';
 export type { RecordingFile, RecordingEntry, RequestSummary, RecordedAnswer } from './recording.ts';

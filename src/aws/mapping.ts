@@ -28,7 +28,7 @@
 import { createHash } from 'node:crypto';
 import { applicability, type Applicability, type PolicySet } from '../engine/decide.ts';
 import type { ContextValue, Request } from '../engine/request.ts';
-import { isAllowedPolicyChar, parseJson } from '../policy/json.ts';
+import { canonicalJson, isAllowedPolicyChar, parseJson } from '../policy/json.ts';
 import type { JsonNode } from '../policy/model.ts';
 import { resolverFor, resourcePolicyType } from '../scenario/resolve.ts';
 import type { Case, Suite, SuitePrincipal, SuiteResource } from '../scenario/model.ts';
@@ -395,17 +395,6 @@ function canonicalInputs(i: SimInputs): Record<string, unknown> {
     scps: i.scps?.map((l) => l.map((p) => digest(p.text))),
     context: i.context.map((e) => ({ name: e.name.toLowerCase(), type: e.type, values: e.values })),
   };
-}
-
-/** JSON with object keys sorted and undefined members dropped: one text per value. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
 export function sha256(text: string): string {

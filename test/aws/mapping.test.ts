@@ -3,10 +3,10 @@
 // positions, the canonical request hash, batching and the call-count plan.
 
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/policy/json.ts';
 import {
   AUTO_POPULATED,
   batchPlans,
-  canonicalJson,
   nameStatement,
   planCalls,
   planCase,

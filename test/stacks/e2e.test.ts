@@ -15,7 +15,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreatePolicyCommand, GetPolicyVersionCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../stacks/model.ts';
+import { canonicalJson } from '../../src/policy/json.ts';
 import { decodePolicyDocument, localAwsEnv, localIamClient, prepareLocalWorkDir, readDeployed, type DeployedState } from '../../stacks/local.ts';
 import { synthesize, type SynthResult } from '../../stacks/main.ts';
 import { startMoto, type MotoServer } from '../../stacks/moto.ts';
