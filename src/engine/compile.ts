@@ -2,7 +2,7 @@
 // service prefix of their actions so a request only visits statements that could match it.
 
 import type { Finding, JsonNode, Policy, PolicyType, Statement } from '../policy/model.ts';
-import { PolicyError, readPolicy } from '../policy/index.ts';
+import { readPolicyOrThrow } from '../policy/index.ts';
 import { compileActionMatcher, type ActionMatcher } from './action.ts';
 import { compileCondition, type CompiledCondition } from './conditions.ts';
 import { compilePrincipal, type PrincipalMatcher } from './principal.ts';
@@ -43,15 +43,9 @@ export interface CompileOptions {
   level?: number;
 }
 
-/** Validates and compiles one policy document; throws PolicyError listing every error finding. */
+/** Validates and compiles one policy document; throws PolicyError with every finding when one is an error. */
 export function compilePolicy(doc: string | JsonNode | object, opts: CompileOptions): CompiledPolicy {
-  const { policy, findings } = readPolicy(doc, opts);
-  if (!policy) {
-    throw new PolicyError(
-      findings.filter((f) => f.severity === 'error'),
-      opts.name,
-    );
-  }
+  const { policy, findings } = readPolicyOrThrow(doc, opts);
   return compileParsedPolicy(policy, findings, opts.level);
 }
 
