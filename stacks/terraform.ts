@@ -6,7 +6,7 @@
 //   <dir>/registry.terraform.io/hashicorp/aws/5.100.0/linux_amd64/terraform-provider-aws_v5.100.0_x5
 // It is $TF_PLUGIN_DIR, else the first of a few well-known places that holds the pinned provider.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -125,6 +125,20 @@ export interface RunOptions {
   terraform?: string;
 }
 
+/** Terraform processes still running: killed if this process exits first (a test timed out). */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('close', () => running.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of running) c.kill('SIGKILL');
+  });
+}
+
 /** Runs `terraform <args>`; resolves with the exit code (never rejects on a non-zero exit). */
 export function runTerraform(args: string[], opts: RunOptions): Promise<RunResult> {
   const bin = opts.terraform ?? findTerraform();
@@ -132,6 +146,7 @@ export function runTerraform(args: string[], opts: RunOptions): Promise<RunResul
   const started = Date.now();
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
