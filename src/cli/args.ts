@@ -3,7 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../scenario/runner.ts';
-import { editDistance } from '../scenario/names.ts';
+import { editDistance } from '../policy/names.ts';
 
 export class CliUsageError extends UsageError {
   constructor(

@@ -24,6 +24,7 @@ import type { Finding, JsonEntry, JsonNode, PolicyType, Position, Severity } fro
 import { POLICY_TYPES } from './model.ts';
 import { BASE_OPERATORS, parseOperator, type ParsedOperator } from './operators.ts';
 import { decodeBase64, parseBool, parseCidr, parseDecimal, parseInstant } from './values.ts';
+import { editDistance } from './names.ts';
 import { parseTemplate } from './variables.ts';
 
 export interface ValidateOptions {
@@ -1710,27 +1711,11 @@ function closest(word: string, candidates: readonly string[], max: number): stri
   let bestD = max + 1;
   for (const c of candidates) {
     if (Math.abs(c.length - w.length) >= bestD) continue;
-    const d = editDistance(w, c.toLowerCase(), bestD);
+    const d = editDistance(w, c, bestD - 1);
     if (d < bestD) {
       bestD = d;
       best = c;
     }
   }
   return best;
-}
-
-function editDistance(a: string, b: string, cap: number): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin >= cap) return cap;
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -22,7 +22,7 @@
 import { catalog, contextTypeForKey } from '../catalog/index.ts';
 import type { ContextType, ContextValue } from '../engine/request.ts';
 import { decodeBase64, parseBool, parseDecimal, parseInstant, parseRequestAddress } from '../policy/values.ts';
-import { closest } from './names.ts';
+import { closest } from '../policy/names.ts';
 import { CONTEXT_KEY_TYPES, type ContextKeyType, type ContextValueInput } from './schema.ts';
 import type { PathSegment } from './yaml.ts';
 

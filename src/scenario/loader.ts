@@ -31,7 +31,7 @@ import {
   type SuitePrincipal,
   type SuiteResource,
 } from './model.ts';
-import { closest, didYouMean, listNames } from './names.ts';
+import { closest, didYouMean, listNames } from '../policy/names.ts';
 import {
   parseSuiteFile,
   schemaProblems,

@@ -7,7 +7,7 @@
 
 import * as z from 'zod';
 import { EXPECTATIONS } from './model.ts';
-import { didYouMean, listNames } from './names.ts';
+import { didYouMean, listNames } from '../policy/names.ts';
 import type { PathSegment } from './yaml.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-// Name suggestions for messages ("did you mean …?"), shared by the loader, context typing, the
-// schema's issue messages and the CLI. No dependencies, so the CLI can use it without loading zod.
+// Name suggestions for messages ("did you mean …?"), shared by the policy validator, the loader,
+// context typing, the schema's issue messages and the CLI. No dependencies (the CLI loads it without zod).
 
 /** Levenshtein distance, case-insensitive, with an early exit above `max`. */
 export function editDistance(a: string, b: string, max = Infinity): number {
