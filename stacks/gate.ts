@@ -19,7 +19,7 @@
 
 import type { Case, PropertySpec, SourceRef, Suite, SuitePrincipal } from '../src/scenario/model.ts';
 import type { CaseResult, Report } from '../src/scenario/report.ts';
-import { displayPath } from '../src/scenario/runner.ts';
+import { displayPath } from '../src/display-path.ts';
 import { deployables, type DeployableKind, type DeployModel } from './model.ts';
 
 export type GateStatus = 'verified' | 'failing' | 'unexercised';

@@ -20,7 +20,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Suite, SuitePolicy, SourceRef } from '../src/scenario/model.ts';
-import { displayPath } from '../src/scenario/runner.ts';
+import { displayPath } from '../src/display-path.ts';
 import { canonicalJson } from '../src/policy/json.ts';
 import { cdktfTokenIndex, documentJson } from './escape.ts';
 

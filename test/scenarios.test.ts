@@ -8,7 +8,8 @@ import { formatFailure } from '../src/scenario/format-explanation.ts';
 import { loadSuites } from '../src/scenario/loader.ts';
 import type { Suite } from '../src/scenario/model.ts';
 import { formatProblem, toProblem } from '../src/scenario/reporters/index.ts';
-import { displayPath, loadPropertyChecker, runCase } from '../src/scenario/runner.ts';
+import { displayPath } from '../src/display-path.ts';
+import { loadPropertyChecker, runCase } from '../src/scenario/runner.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIOS = 'scenarios/';

@@ -9,7 +9,8 @@ import type { CaseResult, Report } from '../scenario/report.ts';
 import { SuiteError, type Case, type Suite } from '../scenario/model.ts';
 import { parseReference, referenceMatches } from '../scenario/refs.ts';
 import { caseRequest } from '../scenario/resolve.ts';
-import { displayPath, satisfies } from '../scenario/runner.ts';
+import { displayPath } from '../display-path.ts';
+import { satisfies } from '../scenario/expectation.ts';
 import type { AwsAnswer, Outcome } from './adapter.ts';
 import { nameStatement, type CasePlan } from './mapping.ts';
 

@@ -4,7 +4,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { Suite } from '../scenario/model.ts';
 import { resolverFor } from '../scenario/resolve.ts';
-import { displayPath } from '../scenario/runner.ts';
+import { displayPath } from '../display-path.ts';
 import { AwsUsageError, checkCredentials, Simulator, type Outcome, type RetryOptions } from './adapter.ts';
 import { buildReport, caseResult, type DifferentialReport, type DifferentialResult, type Mode } from './differential.ts';
 import { batchPlans, planSuites, type CasePlan } from './mapping.ts';

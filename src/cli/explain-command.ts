@@ -10,7 +10,9 @@ import { formatExplanation, palette, useColor } from '../scenario/format-explana
 import { EXPECTATIONS, type Case, type Expectation, type Suite } from '../scenario/model.ts';
 import { EXIT } from '../scenario/report.ts';
 import { resourcePolicyType, resolverFor } from '../scenario/resolve.ts';
-import { displayPath, runCase, satisfies } from '../scenario/runner.ts';
+import { displayPath } from '../display-path.ts';
+import { satisfies } from '../scenario/expectation.ts';
+import { runCase } from '../scenario/runner.ts';
 import { loadSuites } from '../scenario/loader.ts';
 import { CliUsageError, keyValues, oneOf, parse, suggestions } from './args.ts';
 import { parseContextArg } from './context-arg.ts';

@@ -3,7 +3,7 @@
 import { formatFinding, readPolicy, POLICY_TYPES, type Finding, type PolicyType } from '../policy/index.ts';
 import { palette, useColor } from '../scenario/format-explanation.ts';
 import { EXIT } from '../scenario/report.ts';
-import { displayPath } from '../scenario/runner.ts';
+import { displayPath } from '../display-path.ts';
 import { CliUsageError, oneOf, parse } from './args.ts';
 import { VALIDATE_HELP } from './help.ts';
 import { readPolicyArg, type IO } from './io.ts';

@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import { refName, type Explanation, type Gate, type StatementMiss, type StatementRef, type StatementTrace } from '../engine/types.ts';
 import type { ResultDetail } from './runner.ts';
-import { displayPath } from './runner.ts';
+import { displayPath } from '../display-path.ts';
 import type { CaseResult } from './report.ts';
 
 export interface Palette {

@@ -47,7 +47,7 @@ import {
 import { resourcePolicyType } from './resolve.ts';
 import { parseReference, referenceMatches } from './refs.ts';
 import { parseInstant } from '../policy/values.ts';
-import { displayPath } from './runner.ts';
+import { displayPath } from '../display-path.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
 
 export interface LoadOptions {

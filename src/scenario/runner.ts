@@ -8,12 +8,13 @@
 //    the reporters, never in the JSON contract.
 
 import { evaluate } from '../engine/decide.ts';
-import { refName, type Decision, type Explanation, type StatementRef } from '../engine/types.ts';
-import { isAbsolute, relative, sep } from 'node:path';
-import type { Case, Expectation, PropertySpec, SourceRef, Suite } from './model.ts';
+import { refName, type Explanation, type StatementRef } from '../engine/types.ts';
+import { displayPath } from '../display-path.ts';
+import type { Case, PropertySpec, SourceRef, Suite } from './model.ts';
 import { parseReference, referenceMatches, type StatementReference } from './refs.ts';
 import type { CaseResult, Report, ReportSummary } from './report.ts';
 import { EXIT } from './report.ts';
+import { describeForAll, satisfies } from './expectation.ts';
 import { resolverFor } from './resolve.ts';
 
 /** A bad command-line request (unknown filter, bad shard): exit 2 with a usage message. */
@@ -138,11 +139,6 @@ export function selectSuites(suites: Suite[], opts: SelectOptions = {}): Suite[]
 // ---------------------------------------------------------------------------------------------
 // one case
 
-/** Does the decision satisfy the expectation (`denied` = either deny)? */
-export function satisfies(expect: Expectation, actual: Decision): boolean {
-  return expect === actual || (expect === 'denied' && actual !== 'allowed');
-}
-
 /** The `decidedBy` references (`policy#Sid` or `policy#N`) not among the deciding statements. */
 export function missingDecidedBy(listed: readonly string[], actual: readonly StatementRef[]): string[] {
   let out: string[] | undefined;
@@ -176,15 +172,6 @@ function cachedRefName(ref: StatementRef): string {
   let n = refNames.get(ref);
   if (n === undefined) refNames.set(ref, (n = refName(ref)));
   return n;
-}
-
-/**
- * Paths in results and messages: relative to cwd (`.` for cwd itself), with forward slashes. A
- * relative path is kept as it is (the loader's SourceRefs are already relative to its cwd).
- */
-export function displayPath(file: string, cwd: string): string {
-  const shown = isAbsolute(file) ? relative(cwd, file) || '.' : file;
-  return sep === '/' ? shown : shown.split(sep).join('/');
 }
 
 export interface CaseOutcome {
@@ -302,22 +289,9 @@ function runProperty(suite: Suite, p: PropertySpec, file: string, cwd: string, c
   return r;
 }
 
-/** A property's `action` and `resource` as its results show them: `s3:* except s3:PutObject`, `any`. */
-export function describeForAll(p: PropertySpec): { action: string; resource: string } {
-  const a = p.forAll.action;
-  let action: string;
-  if (!a) action = '*';
-  else if ('oneOf' in a) action = a.oneOf.join('|');
-  else {
-    const svc = a.service === '*' ? '*' : `${a.service}:*`;
-    action = a.except.length ? `${svc} except ${a.except.join(', ')}` : svc;
-  }
-  return { action, resource: p.forAll.resource ?? 'any' };
-}
-
 /**
  * The property checker of src/scenario/properties.ts. Imported lazily on purpose: it pulls in
- * fast-check, which runs without property checks do not need (and properties.ts imports this module).
+ * fast-check, which runs without property checks do not need.
  */
 export async function loadPropertyChecker(): Promise<CheckProperty> {
   return (await import('./properties.ts')).checkProperty;

@@ -18,7 +18,7 @@ import {
 } from '../../src/scenario/properties.ts';
 import { caseRequest } from '../../src/scenario/resolve.ts';
 import type { CaseResult } from '../../src/scenario/report.ts';
-import { satisfies } from '../../src/scenario/runner.ts';
+import { satisfies } from '../../src/scenario/expectation.ts';
 import { bool, buildSuite, num } from './build-suite.ts';
 
 const ACCOUNT = '123456789012';

@@ -4,7 +4,8 @@
 // directory (the repository root in a workflow).
 
 import { formatFailure } from '../format-explanation.ts';
-import { displayPath, type RunReport } from '../runner.ts';
+import { displayPath } from '../../display-path.ts';
+import type { RunReport } from '../runner.ts';
 import { summaryLine, formatProblem } from './pretty.ts';
 import type { Output, Problem, Reporter, ReporterContext } from './types.ts';
 

@@ -3,7 +3,7 @@
 // the contract's order, extra fields dropped; one JSON.stringify call over the whole report.
 // Errors (exit 2): {"error": {"file", "line", "column", "message"}}.
 
-import { displayPath } from '../runner.ts';
+import { displayPath } from '../../display-path.ts';
 import type { CaseResult, ErrorReport, Report } from '../report.ts';
 import type { Output, Problem, Reporter, ReporterContext } from './types.ts';
 

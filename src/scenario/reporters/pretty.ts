@@ -4,7 +4,9 @@
 // without NO_COLOR).
 
 import { formatFailure, palette } from '../format-explanation.ts';
-import { displayPath, satisfies, type RunReport } from '../runner.ts';
+import { displayPath } from '../../display-path.ts';
+import { satisfies } from '../expectation.ts';
+import type { RunReport } from '../runner.ts';
 import type { Suite } from '../model.ts';
 import type { CaseResult } from '../report.ts';
 import type { Output, Problem, Reporter, ReporterContext } from './types.ts';
