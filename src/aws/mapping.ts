@@ -234,6 +234,10 @@ function precheck(suite: Suite, c: Case): string | null {
 function reasonFor(a: Analysis): string | null {
   const { sp, c, request, names } = a;
   const who = `principal "${sp.name}"`;
+  // requests AWS decides whatever the policies say (spec §1.9): the simulator evaluates policies only
+  if (request.ruling) {
+    return `AWS decides this request whatever the policies say, and the simulator evaluates policies only: ${request.ruling.reason} (${request.ruling.rule.source.title}; spec §1.9)`;
+  }
   // 4. policy types the simulator does not evaluate
   if (names.session.length > 0) {
     return `the simulator does not evaluate session policies, and ${who} has session policies (${names.session.join(', ')}) (spec §7.4)`;

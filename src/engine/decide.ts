@@ -9,6 +9,7 @@ import { catalog } from '../catalog/index.ts';
 import type { CompiledPolicy, CompiledStatement } from './compile.ts';
 import { StatementIndex } from './compile.ts';
 import { stronger, type PrincipalMatch } from './principal.ts';
+import type { AwsRuling } from './aws-rules.ts';
 import type { Principal, Request } from './request.ts';
 import type {
   Decision,
@@ -311,7 +312,21 @@ function ceilings(set: PolicySet, app: Applicability, scan: Scan, p: Principal, 
   return null;
 }
 
+/** A request AWS decides whatever the policies say (spec §1.9): the rule and its source are the reason. */
+function ruled(ruling: AwsRuling, gates: Gate[] | null): Conclusion {
+  const cite = `${ruling.reason} (${ruling.rule.source.title})`;
+  if (ruling.outcome === 'allowed') {
+    note(gates, 'no-permission', 'pass', cite);
+    return { decision: 'allowed', decidedBy: [], reason: `allowed whatever the policies say: ${cite}`, gates: gates ?? [] };
+  }
+  note(gates, 'protected', 'fail', cite);
+  return { decision: 'explicitDeny', decidedBy: [], reason: `refused whatever the policies say: ${cite}`, gates: gates ?? [] };
+}
+
 function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, gates: Gate[] | null): Conclusion {
+  const ruling = req.ruling;
+  // No permission is required: not even an explicit Deny stops the call (spec §1.9).
+  if (ruling !== null && ruling.outcome === 'allowed') return ruled(ruling, gates);
   if (scan.denies.length > 0) {
     const n = scan.denies.length;
     const reason = `explicitly denied by ${n === 1 ? 'a matching Deny statement' : `${n} matching Deny statements`}`;
@@ -319,6 +334,8 @@ function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, 
     return { decision: 'explicitDeny', decidedBy: set.sort(scan.denies), reason, gates: gates ?? [] };
   }
   note(gates, 'explicit-deny', 'pass', 'no Deny statement matches');
+  // A refusal outranks every Allow; matching Deny statements above still name themselves (spec §1.9).
+  if (ruling !== null) return ruled(ruling, gates);
 
   // RCPFullAWSAccess is attached to every level and cannot be detached, so the RCP Allow gate
   // always passes; only an RCP Deny (swept above) restricts (spec §1.1 step 3, §9.12).

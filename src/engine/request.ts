@@ -3,6 +3,7 @@
 // resource ARN, the context keys the principal implies, spec §5–§6) so `evaluate` never repeats it.
 
 import { parseArn, type ParsedArn } from './arn.ts';
+import { awsRuling, type AwsRuling } from './aws-rules.ts';
 
 /** The simulator's ContextKeyType without the `List` suffix; `list` says whether it had one. */
 export type ContextType = 'string' | 'numeric' | 'boolean' | 'date' | 'ip' | 'binary';
@@ -60,6 +61,7 @@ export class RequestError extends Error {
 }
 
 const DEFAULT_SESSION = 'iamspec';
+const ACCOUNT_ID = /^\d{12}$/;
 
 /** Reads a principal ARN the way the scenario format defines it (spec §1.3, §5). */
 export function parsePrincipal(input: PrincipalInput): Principal {
@@ -148,6 +150,8 @@ export interface Request {
   arn: ParsedArn | null;
   resourceAccount: string | undefined;
   context: ContextMap;
+  /** What AWS does with the request whatever the policies say (spec §1.9), looked up once here; null: policies decide. */
+  ruling: AwsRuling | null;
 }
 
 function isPrincipal(p: Principal | PrincipalInput): p is Principal {
@@ -162,8 +166,10 @@ export function makeRequest(input: RequestInput): Request {
   const colon = actionLower.indexOf(':');
   const service = colon < 0 ? actionLower : actionLower.slice(0, colon);
   const arn = input.resource === '*' ? null : parseArn(input.resource);
+  // Only a 12-digit account component names an owner: `arn:aws:iam::aws:policy/…` (AWS managed
+  // policies) belongs to no account, so reading one is not a cross-account request.
   const resourceAccount =
-    input.resourceAccount ?? (arn && arn.account ? arn.account : undefined) ?? principal.account;
+    input.resourceAccount ?? (arn && ACCOUNT_ID.test(arn.account) ? arn.account : undefined) ?? principal.account;
 
   const ctx = new Map<string, ContextValue>();
   switch (principal.kind) {
@@ -209,7 +215,8 @@ export function makeRequest(input: RequestInput): Request {
     if (v === null) ctx.delete(k.toLowerCase());
     else ctx.set(k.toLowerCase(), v);
   }
-  return { principal, action, actionLower, service, resource: input.resource, arn, resourceAccount, context: ctx };
+  const ruling = awsRuling(actionLower, arn, principal);
+  return { principal, action, actionLower, service, resource: input.resource, arn, resourceAccount, context: ctx, ruling };
 }
 
 // Module-level builders: makeRequest runs once per case (100,000 times for a large suite), and

@@ -46,6 +46,8 @@ export interface StatementTrace {
 /** One step of the decision flow (spec §1.7) and what it concluded. */
 export interface Gate {
   gate:
+    | 'no-permission'
+    | 'protected'
     | 'explicit-deny'
     | 'rcp'
     | 'scp'

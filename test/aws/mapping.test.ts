@@ -82,6 +82,15 @@ describe('unsupported(suite, case): what the simulator cannot express (spec §7.
     expect(one({ arn: USER, policies: ['all'] }, { action: 'ec2:DescribeInstances', resource: '*' }, { organization: org }).reason).toBeNull();
     expect(one({ arn: USER, policies: ['all'] }, {}, { organization: { ...org, accounts: ['222222222222'] }, resources: [{ arn: 'arn:aws:s3:::bucket/key', owner: '333333333333' }] }).reason).toBeNull();
   });
+  it('requests AWS decides whatever the policies say: no-permission actions and protected resources (spec §1.9)', () => {
+    expect(one({ arn: USER, policies: ['all'] }, { action: 'sts:GetCallerIdentity', resource: '*' }).reason).toMatch(
+      /^AWS decides this request whatever the policies say, and the simulator evaluates policies only: no permissions are required to call sts:GetCallerIdentity.*AWS STS API Reference: GetCallerIdentity/,
+    );
+    expect(one({ arn: USER, policies: ['all'] }, { action: 'iam:DeletePolicy', resource: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }).reason).toMatch(
+      /AWS never lets anyone change AWS managed policies/,
+    );
+    expect(one({ arn: USER, policies: ['all'] }, { action: 'iam:GetPolicy', resource: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }).reason).toBeNull();
+  });
   it('more than one permissions boundary', () => {
     // The model holds one boundary name; a list (a future model or a hand-built suite) is refused, not half-sent.
     const r = one({ arn: USER, policies: ['all'] }, {}, {}, (suite) => {

@@ -92,6 +92,9 @@ export const REQUEST_ACTIONS: readonly string[] = [
   'sqs:SendMessage',
 ];
 
+/** Actions of §1.9's tables: AWS decides them whatever the policies say (for some callers and resources). */
+const RULED_ACTIONS: readonly string[] = ['sts:GetCallerIdentity', 'sts:GetSessionToken', 'iam:DeletePolicy', 'iam:PutRolePolicy', 'kms:DeleteAlias'];
+
 const ACTION_WILDCARDS: readonly string[] = [
   '*',
   's3:*',
@@ -118,6 +121,7 @@ export function allCatalogActions(): readonly string[] {
 
 export const requestActionArb: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...REQUEST_ACTIONS), weight: 12 },
+  { arbitrary: fc.constantFrom(...RULED_ACTIONS), weight: 1 },
   { arbitrary: fc.integer({ min: 0, max: 1 << 30 }).map((i) => allCatalogActions()[i % allCatalogActions().length]!), weight: 1 },
 );
 
@@ -143,6 +147,10 @@ export const REQUEST_RESOURCES: readonly string[] = [
   `arn:aws:iam::${A}:role/app`,
   `arn:aws:iam::${A}:user/alice`,
   `arn:aws:sqs:us-east-1:${B}:q1`,
+  // §1.9 protected resources (and their unprotected neighbours above)
+  'arn:aws:iam::aws:policy/ReadOnlyAccess',
+  `arn:aws:iam::${A}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_1`,
+  `arn:aws:kms:us-east-1:${A}:alias/aws/s3`,
 ];
 
 /** Resource patterns (wildcards, variables with and without defaults, `${*}`, a short ARN). */

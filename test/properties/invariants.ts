@@ -27,7 +27,7 @@ import {
   type Scenario,
 } from './arbitraries.ts';
 import { compileWorld, decide, denied, realEngine, stats, type Engine, type Outcome } from './harness.ts';
-import { applicability, refGlob, refGlobString, referenceDecide, type PChar, type PolicyDoc, type World } from './reference.ts';
+import { applicability, awsRule, refGlob, refGlobString, referenceDecide, type PChar, type PolicyDoc, type World } from './reference.ts';
 
 export interface Invariant<T = unknown> {
   id: string;
@@ -175,7 +175,7 @@ function matchingStatementArb(effect: 'Allow' | 'Deny', type: DocType, req: Req)
 
 export const denyWins: Invariant<{ world: World; req: Req; at: Placement; stmt: Json }> = {
   id: 'deny-wins',
-  title: 'a matching Deny in a policy of any type gives explicitDeny (and is among decidedBy)',
+  title: 'a matching Deny in a policy of any type gives explicitDeny (and is among decidedBy) — except for an action that needs no permission, which AWS allows whatever the policies say (§1.9)',
   runs: 150,
   property: (engine) =>
     fc.property(
@@ -196,6 +196,10 @@ export const denyWins: Invariant<{ world: World; req: Req; at: Placement; stmt: 
       ({ world, req, at, stmt }) => {
         const { world: after, id } = addStatement(world, at, stmt);
         const o = decide(engine, compileWorld(engine, after), req);
+        if (awsRule(realRequest(req)) === 'allowed') {
+          check(o.decision === 'allowed', () => `${req.action} needs no permission (§1.9): expected allowed despite ${id}, got ${show(o)}`);
+          return;
+        }
         check(o.decision === 'explicitDeny' && o.decidedBy.includes(id), () => `expected explicitDeny by ${id}, got ${show(o)}`);
       },
     ),

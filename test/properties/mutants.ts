@@ -105,6 +105,20 @@ export const MUTANTS: readonly Mutant[] = [
     caughtBy: ['reference'],
   },
   {
+    id: 'no-permission-ignored',
+    defect: 'actions that need no permission (sts:GetCallerIdentity) are decided by the policies (spec §1.9)',
+    file: 'decide.ts',
+    edits: [["  if (ruling !== null && ruling.outcome === 'allowed') return ruled(ruling, gates);", '']],
+    caughtBy: ['deny-wins', 'reference'],
+  },
+  {
+    id: 'protection-ignored',
+    defect: 'protected resources (AWS managed policies …) are changed when a policy allows it (spec §1.9)',
+    file: 'decide.ts',
+    edits: [['  if (ruling !== null) return ruled(ruling, gates);', '']],
+    caughtBy: ['reference'],
+  },
+  {
     id: 'action-case-sensitive',
     defect: 'actions are compared case-sensitively',
     file: 'action.ts',

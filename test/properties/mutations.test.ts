@@ -19,7 +19,7 @@ function catches(inv: (typeof INVARIANTS)[number], engine: Engine, numRuns: numb
 }
 
 /** Enough runs to catch what an invariant should catch, without waiting for rare events. */
-const RUNS = 300;
+const RUNS = 500;
 
 describe('mutants are caught', () => {
   // The README's claim: each invariant is shown to catch a deliberately broken engine. An invariant

@@ -3,11 +3,13 @@
 // §5 (variables). It reads the policy JSON documents as they are written: no compilation, no
 // indexing, no caching, its own backtracking glob and its own condition evaluation. It shares only
 // the engine's normalised Request (principal kind, context map) — building a request is not
-// evaluation — and the catalog's list of RCP-supported services (spec §1.5: "keep it data-driven").
+// evaluation — the catalog's list of RCP-supported services (spec §1.5: "keep it data-driven"), and
+// the tables of §1.9 (no-permission actions, protected resources: data, each row citing AWS).
 //
 // Where the spec leaves a choice open, the choice is written next to the code with its section.
 
 import { catalog } from '../../src/catalog/index.ts';
+import { NO_PERMISSION_ACTIONS, PROTECTED_RESOURCES } from '../../src/engine/aws-rules.ts';
 import type { ContextValue, Decision, Principal, Request } from '../../src/engine/index.ts';
 
 /** A named policy document as the JSON a user writes. */
@@ -621,9 +623,36 @@ export function applicability(world: World, req: Request): Applicability {
   };
 }
 
+/**
+ * §1.9: what AWS does before any policy. The tables are data (src/engine/aws-rules.ts, each row
+ * with its AWS source); looking a request up in them is written here, independently.
+ */
+export function awsRule(req: Request): 'allowed' | 'refused' | null {
+  const action = req.action.toLowerCase();
+  const p = req.principal;
+  for (const r of NO_PERMISSION_ACTIONS) {
+    if (r.action.toLowerCase() !== action) continue;
+    if (r.callers.includes(p.kind)) return 'allowed';
+    return r.refused?.callers.includes(p.kind) ? 'refused' : null;
+  }
+  const arn = arnComponents(req.resource);
+  if (!arn) return null;
+  for (const r of PROTECTED_RESOURCES) {
+    if (!r.actions.some((a) => a.toLowerCase() === action)) continue;
+    if (arn[2] !== r.service || (r.account !== undefined && arn[4] !== r.account) || !arn[5]!.startsWith(r.resourcePrefix)) continue;
+    // The owning service (a service principal or one of its service-linked roles) may change it.
+    if (r.ownerMayChange && (p.kind === 'service' || p.serviceLinked)) continue;
+    return 'refused';
+  }
+  return null;
+}
+
 export function referenceDecide(world: World, req: Request): RefResult {
   const p = req.principal;
   const ctx = req.context;
+  // §1.9: no permission is required — not even an explicit Deny stops it.
+  const rule = awsRule(req);
+  if (rule === 'allowed') return { decision: 'allowed', decidedBy: [] };
   const signed = p.kind !== 'anonymous' && p.kind !== 'service';
   const isSession = p.kind === 'role' || p.kind === 'federated-user';
   const app = applicability(world, req);
@@ -670,6 +699,8 @@ export function referenceDecide(world: World, req: Request): RefResult {
   const all = [...identity, ...boundary, ...session, ...resource, ...scps.flat(), ...rcps.flat()];
   const denies = all.filter((h) => h.deny);
   if (denies.length > 0) return { decision: 'explicitDeny', decidedBy: denies.map((h) => h.id) };
+  // §1.9: a refusal outranks every Allow (matching Denies above still name themselves).
+  if (rule === 'refused') return { decision: 'explicitDeny', decidedBy: [] };
 
   const allows = (hits: Hit[]): Hit[] => hits.filter((h) => !h.deny);
   const allowed = (): RefResult => ({ decision: 'allowed', decidedBy: allows(all).map((h) => h.id) });
