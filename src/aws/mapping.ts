@@ -236,7 +236,7 @@ function reasonFor(a: Analysis): string | null {
   const who = `principal "${sp.name}"`;
   // requests AWS decides whatever the policies say (spec §1.9): the simulator evaluates policies only
   if (request.ruling) {
-    return `AWS decides this request whatever the policies say, and the simulator evaluates policies only: ${request.ruling.reason} (${request.ruling.rule.source.title}; spec §1.9)`;
+    return `the simulator evaluates policies only, and AWS decides this request whatever the policies say: ${request.ruling.reason} (${request.ruling.rule.source.title}; spec §1.9)`;
   }
   // 4. policy types the simulator does not evaluate
   if (names.session.length > 0) {

@@ -84,7 +84,7 @@ describe('unsupported(suite, case): what the simulator cannot express (spec §7.
   });
   it('requests AWS decides whatever the policies say: no-permission actions and protected resources (spec §1.9)', () => {
     expect(one({ arn: USER, policies: ['all'] }, { action: 'sts:GetCallerIdentity', resource: '*' }).reason).toMatch(
-      /^AWS decides this request whatever the policies say, and the simulator evaluates policies only: no permissions are required to call sts:GetCallerIdentity.*AWS STS API Reference: GetCallerIdentity/,
+      /^the simulator evaluates policies only, and AWS decides this request whatever the policies say: no permissions are required to call sts:GetCallerIdentity.*AWS STS API Reference: GetCallerIdentity/,
     );
     expect(one({ arn: USER, policies: ['all'] }, { action: 'iam:DeletePolicy', resource: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }).reason).toMatch(
       /AWS never lets anyone change AWS managed policies/,
