@@ -28,6 +28,8 @@ Options:
   --shard I/N         run the I-th of N deterministic slices (case k goes to slice k mod N + 1)
   --against MODE      local (default) | aws (IAM policy simulator) | recorded (replay recordings)
   --record            with --against aws: record the simulator's answers for --against recorded
+  --strict            fail cases whose outcome rests on an assumption (README "Known
+                      differences / assumptions"; the JSON report lists them per case)
   --no-properties     skip property checks
   --seed N            fast-check seed for property checks (default: fixed, so runs reproduce)
   --quiet             pretty: only failures and the summary; no progress line

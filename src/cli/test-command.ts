@@ -38,6 +38,7 @@ const OPTIONS = {
   shard: { type: 'string' },
   against: { type: 'string' },
   record: { type: 'boolean' },
+  strict: { type: 'boolean' },
   'no-properties': { type: 'boolean' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -78,6 +79,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     ctx.verbose = o.verbose === true;
     const against = oneOf(o.against ?? 'local', AGAINST, '--against', TEST_HELP);
     if (o.record && against !== 'aws') throw new CliUsageError('--record needs --against aws', TEST_HELP);
+    if (o.strict && against !== 'local') throw new CliUsageError('--strict checks the local engine\'s decisions: use it with --against local', TEST_HELP);
     const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
     const withProps = o['no-properties'] !== true;
     const selection: SelectOptions = { ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(shard ? { shard } : {}), properties: withProps };
@@ -113,6 +115,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
         onProgress: progress.update,
         cwd: io.cwd,
         checkProperty: wantProps ? await loadPropertyChecker() : null,
+        strict: o.strict === true,
         ...(seed !== undefined ? { seed } : {}),
       });
     }

@@ -21,7 +21,8 @@
 
 import type { ConditionEntry } from '../policy/model.ts';
 import { parseOperator, type ParsedOperator } from '../policy/operators.ts';
-import type { ContextMap } from './request.ts';
+import type { ContextMap, ContextValue } from './request.ts';
+import type { AssumptionId } from './assumption-rules.ts';
 import type { ConditionFailure } from './types.ts';
 import { Glob } from './glob.ts';
 import { ArnPattern, compileArnCondition, scanArnColons } from './resource.ts';
@@ -52,6 +53,10 @@ export interface CompiledCondition {
   firstFailure(ctx: ContextMap): ConditionFailure | null;
   /** Lower-cased keys the condition reads (condition keys and variables in values). */
   keys: string[];
+  /** Cheap: could a recorded assumption decide this condition for this request? (src/engine/assumptions.ts) */
+  mayAssume(ctx: ContextMap, anonymous: boolean): boolean;
+  /** For each recorded assumption that decides the condition here, its value under the alternative reading (only those that differ). Allocates. */
+  alternatives(ctx: ContextMap, anonymous: boolean): [AssumptionId, boolean][];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,6 +363,52 @@ class ArnSet implements ValueSet {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Readings of values the assumptions check against (src/engine/assumption-rules.ts)
+
+const ANONYMOUS_KEYS: ReadonlySet<string> = new Set(['aws:userid', 'aws:principalaccount']);
+const BARE_V6 = /^[0-9a-f:]*:[0-9a-f:.]*$/i;
+const MAPPED_V4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i;
+const PLAIN_NUMBER = /^-?\d{1,15}(\.\d{1,15})?$/;
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const EPOCH = /^-?\d+(\.\d+)?$/;
+const NON_ASCII_LETTER = /[\u00c0-\u00fe]/;
+
+/** date-forms' alternative: four digits are epoch seconds; other incomplete dates are unreadable. */
+function altInstant(v: string): number {
+  if (/^\d{4}$/.test(v)) return Number(v) * 1000;
+  if (FULL_DATE.test(v) || EPOCH.test(v)) return parseInstant(v);
+  return Number.NaN;
+}
+
+/** numbers-exact-decimal's alternative: an IEEE double, exponents allowed. */
+function altNumber(v: string): number {
+  return v.trim() === '' ? Number.NaN : Number(v);
+}
+
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** A value whose reading rests on a recorded assumption of its operator family. */
+function oddValue(op: ParsedOperator, v: string, policy: boolean): boolean {
+  const base = op.base;
+  switch (base.family) {
+    case 'Bool':
+      return v !== 'true' && v !== 'false';
+    case 'Date':
+      return !FULL_DATE.test(v) && !(EPOCH.test(v) && !/^\d{4}$/.test(v));
+    case 'Numeric':
+      return !PLAIN_NUMBER.test(v);
+    case 'Ip':
+      return policy ? BARE_V6.test(v) : MAPPED_V4.test(v);
+    case 'String':
+      return base.ignoreCase === true && NON_ASCII_LETTER.test(v);
+    default:
+      return false;
+  }
+}
+
 function makeValueSet(op: ParsedOperator, values: string[], variables: boolean): ValueSet | null {
   const base = op.base;
   const vars = variables && base.variables;
@@ -395,6 +446,9 @@ class Entry {
   private readonly nullWhenAbsent: boolean = false;
   private readonly nullWhenPresent: boolean = false;
   private readonly nullBad: string[] = [];
+  private readonly values: string[];
+  /** Policy values whose reading rests on an assumption (compile time). */
+  private readonly oddPolicyValues: boolean;
 
   constructor(
     readonly source: ConditionEntry,
@@ -402,6 +456,8 @@ class Entry {
     variables: boolean,
   ) {
     this.keyLower = source.key.value.toLowerCase();
+    this.values = source.values.map((v) => v.value);
+    this.oddPolicyValues = this.values.some((v) => oddValue(op, v, true));
     this.negated = op.base.negated;
     // `Null…IfExists` is invalid (validator error, spec §2.3); IfExists is ignored for Null.
     this.ifExists = op.ifExists && op.base.family !== 'Null';
@@ -453,6 +509,138 @@ class Entry {
 
   templates(): CompiledTemplate[] {
     return this.set ? this.set.templates : [];
+  }
+
+  // ---- assumptions (src/engine/assumption-rules.ts): off the fast path, may allocate
+
+  /** The entry under another reading of one value comparison, of a multivalued key, or of an empty one. */
+  private evalWith(vals: readonly string[] | null, single: (r: string) => boolean, anyOfMany: boolean, emptyIsAbsent: boolean): boolean {
+    const absent = vals === null || (vals.length === 0 && emptyIsAbsent);
+    const n = vals === null ? 0 : vals.length;
+    if (this.set === null) {
+      if (this.forAll) return true;
+      if (this.forAny) return false;
+      return absent ? this.nullWhenAbsent : this.nullWhenPresent;
+    }
+    if (this.forAll) return vals === null || vals.every(single);
+    if (this.forAny) return n === 0 ? absent && this.ifExists : vals!.some(single);
+    if (n === 0) return absent ? this.ifExists || this.negated : this.negated;
+    if (n > 1) return anyOfMany && vals!.some(single);
+    return single(vals![0]!);
+  }
+
+  private readsAnonymousKey(): boolean {
+    return ANONYMOUS_KEYS.has(this.keyLower) || this.templates().some((t) => t.vars.some((v) => ANONYMOUS_KEYS.has(v.keyLower)));
+  }
+
+  mayAssume(ctx: ContextMap, anonymous: boolean): boolean {
+    if (anonymous && this.readsAnonymousKey()) return true;
+    const cv = ctx.get(this.keyLower);
+    if (cv === undefined) return false;
+    const vals = cv.values;
+    if (vals.length === 0) return true;
+    if (this.set === null) return false;
+    if (!this.forAll && !this.forAny && vals.length > 1) return true;
+    if (this.op.base.family === 'String' && cv.type === 'boolean') return true;
+    if (this.oddPolicyValues) return true;
+    for (const r of vals) if (oddValue(this.op, r, false) || (this.negated && this.set.any(r, ctx) === UNREADABLE)) return true;
+    return this.templates().some((t) => fillSlots(t, ctx) && t.slots.some((v) => /[*?]/.test(v)));
+  }
+
+  alternatives(ctx: ContextMap, anonymous: boolean): [AssumptionId, boolean][] {
+    const out: [AssumptionId, boolean][] = [];
+    const ours = this.test(ctx);
+    const add = (id: AssumptionId, alt: boolean): void => {
+      if (alt !== ours) out.push([id, alt]);
+    };
+    if (anonymous && this.readsAnonymousKey()) {
+      const without = new Map(ctx);
+      for (const k of ANONYMOUS_KEYS) without.delete(k);
+      add('anonymous-principal-keys', this.test(without));
+    }
+    const cv = ctx.get(this.keyLower);
+    if (cv === undefined) return out;
+    const vals = cv.values;
+    const single = (r: string): boolean => this.single(r, ctx);
+    if (vals.length === 0) add('empty-values-absent', this.evalWith(vals, single, false, false));
+    if (this.set === null || vals.length === 0) return out;
+    if (!this.forAll && !this.forAny && vals.length > 1) add('plain-operator-multivalued', this.evalWith(vals, single, true, true));
+    for (const [id, altSingle] of this.valueReadings(cv, ctx)) add(id, this.evalWith(vals, altSingle, false, true));
+    return out;
+  }
+
+  /** The other readings of a single value comparison that apply to this entry. */
+  private valueReadings(cv: ContextValue, ctx: ContextMap): [AssumptionId, (r: string) => boolean][] {
+    const set = this.set!;
+    const base = this.op.base;
+    const neg = this.negated;
+    const out: [AssumptionId, (r: string) => boolean][] = [];
+    const verdict = (m: boolean): boolean => (neg ? !m : m);
+    if (neg && base.family !== 'String') {
+      out.push(['unreadable-request-value', (r) => (set.any(r, ctx) === UNREADABLE ? true : verdict(set.any(r, ctx) === MATCH))]);
+    }
+    switch (base.family) {
+      case 'String':
+        if (cv.type === 'boolean') out.push(['string-operator-on-boolean', () => neg]);
+        if (base.ignoreCase) {
+          const texts = (): string[] => this.values.map((v) => resolveTemplate(compileTemplate(v, set.templates.length > 0), ctx) ?? '\u0000');
+          out.push(['ignorecase-latin1', (r) => verdict(texts().some((t) => asciiLower(t) === asciiLower(r)))]);
+        }
+        if (base.wildcards) out.push(['substituted-values-literal', (r) => verdict(set.any(r, ctx) === MATCH || this.resolvedGlobs(ctx).some((g) => g.match(r)))]);
+        break;
+      case 'Arn':
+        out.push(['substituted-values-literal', (r) => (set.any(r, ctx) === UNREADABLE ? false : verdict(set.any(r, ctx) === MATCH || this.resolvedArns(ctx).some((a) => a.match(r))))]);
+        break;
+      case 'Bool': {
+        const want = (b: string): boolean => this.values.includes(b);
+        out.push(['bool-case-insensitive', (r) => (r === 'true' || r === 'false') && want(r)]);
+        break;
+      }
+      case 'Date': {
+        const rel = relationOf(base.name);
+        const policy = this.values.map(altInstant).filter((t) => !Number.isNaN(t));
+        out.push(['date-forms', (r) => {
+          const x = altInstant(r);
+          return !Number.isNaN(x) && verdict(policy.some((y) => holds(rel, Math.sign(x - y))));
+        }]);
+        break;
+      }
+      case 'Numeric': {
+        const rel = relationOf(base.name);
+        const policy = this.values.map(altNumber).filter((t) => !Number.isNaN(t));
+        out.push(['numbers-exact-decimal', (r) => {
+          const x = altNumber(r);
+          return !Number.isNaN(x) && verdict(policy.some((y) => holds(rel, Math.sign(x - y))));
+        }]);
+        break;
+      }
+      case 'Ip': {
+        const v4only = new IpSet(this.values.filter((v) => !BARE_V6.test(v)));
+        const read = (s2: ValueSet, r: string): boolean => {
+          const m = s2.any(r, ctx);
+          return m !== UNREADABLE && verdict(m === MATCH);
+        };
+        out.push(['ipv6-bare-128', (r) => read(v4only, r)]);
+        out.push(['ipv4-mapped-ipv6', (r) => read(set, MAPPED_V4.exec(r)?.[1] ?? r)]);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** StringLike values with their substituted variables read as wildcards (substituted-values-literal). */
+  private resolvedGlobs(ctx: ContextMap): Glob[] {
+    return this.set!.templates.flatMap((t) => {
+      const text = resolveTemplate(t, ctx);
+      return text === null ? [] : [new Glob(compileTemplate(text, false).tokens)];
+    });
+  }
+
+  private resolvedArns(ctx: ContextMap): ArnPattern[] {
+    return this.set!.templates.flatMap((t) => {
+      const text = resolveTemplate(t, ctx);
+      return text === null ? [] : [compileArnCondition(compileTemplate(text, false))];
+    });
   }
 
   /** Explains a false entry (allocates; explanations only). */
@@ -519,6 +707,23 @@ class Compiled implements CompiledCondition {
     private readonly entries: Entry[],
     readonly keys: string[],
   ) {}
+
+  mayAssume(ctx: ContextMap, anonymous: boolean): boolean {
+    for (const e of this.entries) if (e.mayAssume(ctx, anonymous)) return true;
+    return false;
+  }
+
+  alternatives(ctx: ContextMap, anonymous: boolean): [AssumptionId, boolean][] {
+    const out: [AssumptionId, boolean][] = [];
+    this.entries.forEach((e, i) => {
+      const othersHold = this.entries.every((o, k) => k === i || o.test(ctx));
+      for (const [id, alt] of e.alternatives(ctx, anonymous)) {
+        const whole = othersHold && alt;
+        if (whole !== this.test(ctx)) out.push([id, whole]);
+      }
+    });
+    return out;
+  }
 
   test(ctx: ContextMap): boolean {
     const es = this.entries;

@@ -9,6 +9,8 @@ import { catalog } from '../catalog/index.ts';
 import type { CompiledPolicy, CompiledStatement } from './compile.ts';
 import { StatementIndex } from './compile.ts';
 import { stronger, type PrincipalMatch } from './principal.ts';
+import type { AssumptionId } from './assumption-rules.ts';
+import { assumptionsOf } from './assumptions.ts';
 import type { AwsRuling } from './aws-rules.ts';
 import type { Principal, Request } from './request.ts';
 import type {
@@ -51,6 +53,8 @@ export class PolicySet {
   readonly rcps: StatementIndex[];
   readonly managementAccount: string | undefined;
   readonly memberAccounts: ReadonlySet<string> | null;
+  /** The boundary holds an Allow statement (boundary-without-allow). */
+  readonly boundaryHasAllow: boolean;
   /** Policies in the order they were given, per type, for traces. */
   readonly policies: { type: string; level?: number; policy: CompiledPolicy }[] = [];
   private readonly order = new Map<CompiledStatement, number>();
@@ -59,6 +63,7 @@ export class PolicySet {
     const identity = input.identity ?? [];
     this.identity = this.index(identity, 'identity');
     this.boundary = input.boundary ? this.index([input.boundary], 'boundary') : null;
+    this.boundaryHasAllow = input.boundary?.statements.some((s) => !s.deny) ?? false;
     this.session = input.session ? this.index(input.session, 'session') : null;
     this.resource = input.resource ? this.index([input.resource], 'resource') : null;
     this.scps = (input.scps ?? []).map((level, i) => this.index(level, 'scp', i));
@@ -100,8 +105,8 @@ export function compilePolicySet(input: PolicySetInput): PolicySet {
 // ---------------------------------------------------------------------------------------------
 // phase 1: scanning
 
-/** What a scan found; the same shape from the fast and the traced path. */
-interface Scan {
+/** What a scan found; the same shape from the fast, the traced and the assumption path. */
+export interface Scan {
   denies: CompiledStatement[];
   identityAllows: CompiledStatement[];
   boundaryAllows: CompiledStatement[];
@@ -150,7 +155,7 @@ function actionMatches(s: CompiledStatement, req: Request): boolean {
   return s.action.test(req.actionLower) !== s.notAction;
 }
 
-function resourceMatches(s: CompiledStatement, req: Request): boolean {
+export function resourceMatches(s: CompiledStatement, req: Request): boolean {
   return s.resource === null || s.resource.test(req) !== s.notResource;
 }
 
@@ -159,7 +164,7 @@ function resourceMatches(s: CompiledStatement, req: Request): boolean {
  * For Deny with NotPrincipal: it applies unless the caller is excluded — and always applies to a
  * principal with a permissions boundary (spec §1.3 NotPrincipal trap).
  */
-function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: boolean): PrincipalMatch {
+export function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: boolean): PrincipalMatch {
   if (s.principal === null) return 'none'; // a resource-policy statement without Principal never matches (§3.3)
   if (!s.notPrincipal) return s.principal.match(p);
   if (hasBoundary) return 'direct';
@@ -169,7 +174,10 @@ function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: boolean
 // The fast path allocates no closures (tsx wraps every closure creation in a naming helper, and
 // the evaluator's inner loop runs millions of times): plain functions over a fresh Scan.
 
-function newScan(): Scan {
+/** The scan of a request no statement is consulted for (read-only). */
+const NO_MATCHES: Scan = Object.freeze(newScan());
+
+export function newScan(): Scan {
   return {
     denies: [],
     identityAllows: [],
@@ -234,7 +242,7 @@ function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
 // ---------------------------------------------------------------------------------------------
 // phase 2: the gates, in AWS's order (spec §1.1, §1.7)
 
-interface Conclusion {
+export interface Conclusion {
   decision: Decision;
   decidedBy: CompiledStatement[];
   reason: string;
@@ -242,7 +250,7 @@ interface Conclusion {
 }
 
 /** Services whose resource policy must itself allow, even in the same account (spec §1.2). */
-function resourcePolicyRequired(req: Request): string | null {
+export function resourcePolicyRequired(req: Request): string | null {
   if (req.service === 'kms' && req.arn && req.arn.service === 'kms' && req.arn.resource.startsWith('key/')) {
     return 'a KMS key policy must allow the caller (spec §1.2)';
   }
@@ -259,6 +267,26 @@ const RBP_WORDS: Record<PrincipalMatch, string> = {
   viaFedUserParent: 'a resource-policy Allow names the IAM user behind the federated session',
   direct: 'a resource-policy Allow names the caller directly',
 };
+
+/**
+ * The other readings of recorded assumptions (src/engine/assumption-rules.ts), for
+ * src/engine/assumptions.ts to ask "would the outcome differ?". The fast path passes none; each
+ * flag is read only on the branch it concerns.
+ */
+export interface Alternatives {
+  /** refusal-decision-word: the policies decide a request AWS refuses. */
+  refusalIgnored?: boolean;
+  /** federated-session-without-policy: a federated-user session without a session policy keeps its permissions. */
+  federatedSessionAllows?: boolean;
+  /** rbp-account-delegates: a same-account grant naming the account grants like one naming the role. */
+  accountGrants?: boolean;
+  /** rbp-session-arn-boundary: set only when the direct grant names the session ARN, not the caller otherwise. */
+  sessionGrantBounded?: boolean;
+  /** boundary-without-allow: set only when the boundary holds no Allow statement. */
+  boundaryPasses?: boolean;
+}
+
+const NO_ALTERNATIVES: Alternatives = Object.freeze({});
 
 /** Records a gate outcome; `gates` is null on the fast path, which keeps no record. */
 function note(gates: Gate[] | null, gate: Gate['gate'], outcome: Gate['outcome'], detail: string): void {
@@ -289,22 +317,25 @@ function firstEmptyLevel(levels: CompiledStatement[][]): number {
 }
 
 /** The session-policy ceiling (spec §1.1 step 8): null when it passes, else why not. */
-function sessionFailure(set: PolicySet, app: Applicability, scan: Scan, p: Principal): string | null {
+function sessionFailure(set: PolicySet, app: Applicability, scan: Scan, p: Principal, alt: Alternatives): string | null {
   if (!app.session) return null;
   if (set.session === null) {
     // GetFederationToken without a session policy grants nothing; role sessions keep the role's permissions.
-    return p.kind === 'role' ? null : 'a federated-user session created without a session policy has no permissions (spec §1.1 step 8)';
+    if (p.kind === 'role' || alt.federatedSessionAllows === true) return null;
+    return 'a federated-user session created without a session policy has no permissions (spec §1.1 step 8)';
   }
   return scan.sessionAllows.length > 0 ? null : 'no session policy allows the request';
 }
 
 /** Boundary and session ceilings; null when both pass. */
-function ceilings(set: PolicySet, app: Applicability, scan: Scan, p: Principal, gates: Gate[] | null): Conclusion | null {
+function ceilings(set: PolicySet, app: Applicability, scan: Scan, p: Principal, gates: Gate[] | null, alt: Alternatives): Conclusion | null {
   if (app.boundary) {
-    if (scan.boundaryAllows.length === 0) return implicitDeny(gates, 'boundary', 'the permissions boundary does not allow the request');
+    if (scan.boundaryAllows.length === 0 && alt.boundaryPasses !== true) {
+      return implicitDeny(gates, 'boundary', 'the permissions boundary does not allow the request');
+    }
     note(gates, 'boundary', 'pass', 'the permissions boundary allows the request');
   }
-  const session = sessionFailure(set, app, scan, p);
+  const session = sessionFailure(set, app, scan, p, alt);
   if (session !== null) return implicitDeny(gates, 'session', session);
   if (app.session) {
     note(gates, 'session', 'pass', set.session ? 'a session policy allows the request' : 'a role session without session policy keeps the role permissions');
@@ -323,7 +354,7 @@ function ruled(ruling: AwsRuling, gates: Gate[] | null): Conclusion {
   return { decision: 'explicitDeny', decidedBy: [], reason: `refused whatever the policies say: ${cite}`, gates: gates ?? [] };
 }
 
-function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, gates: Gate[] | null): Conclusion {
+export function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, gates: Gate[] | null, alt: Alternatives = NO_ALTERNATIVES): Conclusion {
   const ruling = req.ruling;
   // No permission is required: not even an explicit Deny stops the call (spec §1.9).
   if (ruling !== null && ruling.outcome === 'allowed') return ruled(ruling, gates);
@@ -335,7 +366,7 @@ function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, 
   }
   note(gates, 'explicit-deny', 'pass', 'no Deny statement matches');
   // A refusal outranks every Allow; matching Deny statements above still name themselves (spec §1.9).
-  if (ruling !== null) return ruled(ruling, gates);
+  if (ruling !== null && alt.refusalIgnored !== true) return ruled(ruling, gates);
 
   // RCPFullAWSAccess is attached to every level and cannot be detached, so the RCP Allow gate
   // always passes; only an RCP Deny (swept above) restricts (spec §1.1 step 3, §9.12).
@@ -369,10 +400,13 @@ function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, 
     note(gates, 'resource-policy', 'pass', RBP_WORDS[scan.rbp]);
     if (!idAllow) return implicitDeny(gates, 'identity', "cross-account: no identity policy in the caller's account allows the request");
     note(gates, 'identity', 'pass', identityWhy);
-    return ceilings(set, app, scan, p, gates) ?? allowed(set, scan, gates, 'allowed in both accounts: identity policy and resource policy');
+    return ceilings(set, app, scan, p, gates, alt) ?? allowed(set, scan, gates, 'allowed in both accounts: identity policy and resource policy');
   }
 
   if (scan.rbp === 'direct') {
+    if (alt.sessionGrantBounded === true && app.boundary && scan.boundaryAllows.length === 0) {
+      return implicitDeny(gates, 'boundary', 'the permissions boundary does not allow the request');
+    }
     note(gates, 'resource-policy', 'pass', RBP_WORDS.direct + '; same account, so no identity, boundary or session policy is needed (§1.3)');
     return allowed(set, scan, gates, 'a same-account resource policy names the caller directly');
   }
@@ -381,7 +415,7 @@ function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, 
   if (scan.rbp !== 'none') note(gates, 'resource-policy', 'pass', RBP_WORDS[scan.rbp]);
   else if (set.resource) note(gates, 'resource-policy', 'skip', RBP_WORDS.none);
 
-  const rbpGrants = scan.rbp === 'roleArn' || scan.rbp === 'viaFedUserParent';
+  const rbpGrants = scan.rbp === 'roleArn' || scan.rbp === 'viaFedUserParent' || (scan.rbp === 'account' && alt.accountGrants === true);
   if (!idAllow && !rbpGrants) {
     return implicitDeny(
       gates,
@@ -393,7 +427,7 @@ function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, 
   }
   note(gates, 'identity', 'pass', idAllow ? identityWhy : RBP_WORDS[scan.rbp]);
   return (
-    ceilings(set, app, scan, p, gates) ??
+    ceilings(set, app, scan, p, gates, alt) ??
     allowed(set, scan, gates, idAllow ? 'allowed by identity policy' : 'allowed by the resource policy, within the boundary and session ceilings')
   );
 }
@@ -527,13 +561,17 @@ export function explain(req: Request, set: PolicySet): Explanation {
     gates: c.gates,
     statements: traces,
     missingContext: [...missing].sort(),
+    assumptions: assumptionsOf(req, set),
   };
 }
 
 /** Decides one request. The decision and decidedBy are computed now; the explanation on demand. */
 export function evaluate(req: Request, set: PolicySet): EvaluationResult {
   const app = applicability(req, set);
-  const c = conclude(req, set, app, fastScan(req, set, app), null);
+  // An action that needs no permission is allowed whatever the statements say: nothing to scan.
+  const ruling = req.ruling;
+  const scan = ruling !== null && ruling.outcome === 'allowed' ? NO_MATCHES : fastScan(req, set, app);
+  const c = conclude(req, set, app, scan, null);
   return new Result(req, set, c.decision, c.decidedBy.map(refOf));
 }
 
@@ -554,5 +592,8 @@ class Result implements EvaluationResult {
   }
   get missingContext(): string[] {
     return this.cached ? this.cached.missingContext : missingContext(this.req, this.set);
+  }
+  get assumptions(): AssumptionId[] {
+    return this.cached ? this.cached.assumptions : assumptionsOf(this.req, this.set);
   }
 }

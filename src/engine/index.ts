@@ -15,4 +15,6 @@ export {
   type RequestInput,
 } from './request.ts';
 export { parseArn, type ParsedArn } from './arn.ts';
+export { ASSUMPTION_IDS, ASSUMPTION_RULES, type AssumptionId, type AssumptionRule, type AssumptionStatus } from './assumption-rules.ts';
+export { NO_PERMISSION_ACTIONS, PROTECTED_RESOURCES, type NoPermissionAction, type ProtectedResource } from './aws-rules.ts';
 export * from './types.ts';

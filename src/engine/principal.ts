@@ -36,6 +36,10 @@ export interface PrincipalMatcher {
    * and the role for role sessions; the account for the root user.
    */
   excludes(p: Principal): boolean;
+  /** Whether a value names the caller itself: its user, role, session or federated-user ARN, or unique id (assumptions only). */
+  namesCaller(p: Principal): boolean;
+  /** Whether a value names the caller's role-session or federated-user ARN (assumptions only). */
+  namesSession(p: Principal): boolean;
   /** The values as written, `Key:value`, for explanations. */
   values: string[];
 }
@@ -77,7 +81,7 @@ function awsValue(v: string): ValueMatcher {
 
 /** Compiles a Principal / NotPrincipal element. Values are OR'ed; the strongest match wins. */
 export function compilePrincipal(el: PrincipalElement): PrincipalMatcher {
-  if (el.kind === 'wildcard') return { match: () => 'direct', excludes: () => true, values: ['*'] };
+  if (el.kind === 'wildcard') return { match: () => 'direct', excludes: () => true, namesCaller: () => false, namesSession: () => false, values: ['*'] };
   const matchers: ValueMatcher[] = [];
   const values: string[] = [];
   // What NotPrincipal needs: the listed accounts, ARNs, unique ids and services.
@@ -119,6 +123,8 @@ export function compilePrincipal(el: PrincipalElement): PrincipalMatcher {
       }
       return best;
     },
+    namesCaller: (p) => named(p.arn, p.roleArn, p.uniqueId),
+    namesSession: (p) => (p.kind === 'role' || p.kind === 'federated-user') && named(p.arn),
     excludes(p) {
       if (anyone) return true;
       const account = p.account !== undefined && accounts.has(p.account);

@@ -14,8 +14,9 @@
 
 import { Glob, type GlobToken } from './glob.ts';
 import type { Request } from './request.ts';
-import type { ParsedArn } from './arn.ts';
-import { compileTemplate, fillSlots, firstUnresolved, type CompiledTemplate } from './template.ts';
+import { compileTemplate, fillSlots, firstUnresolved, resolveTemplate, type CompiledTemplate } from './template.ts';
+import { parseArn, type ParsedArn } from './arn.ts';
+import type { AssumptionId } from './assumption-rules.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Colon positions of a request ARN, in module scratch (single-threaded; never retained).
@@ -51,6 +52,8 @@ export class ArnPattern {
   /** Six components, or a short pattern whose last component ends with `*`. */
   private readonly usable: boolean;
   readonly hasSlots: boolean;
+  /** Fewer than six components (spec §3.2 "expands beyond colon boundaries"). */
+  readonly short: boolean;
 
   /**
    * The pattern's literal text up to its first wildcard or variable. Any matching ARN starts
@@ -62,7 +65,8 @@ export class ArnPattern {
   constructor(components: GlobToken[][]) {
     this.comps = components.map((c) => new Glob(c));
     const last = this.comps[this.comps.length - 1]!;
-    this.usable = this.comps.length === 6 || last.endsWithStar;
+    this.short = this.comps.length < 6;
+    this.usable = !this.short || last.endsWithStar;
     this.hasSlots = this.comps.some((g) => g.hasSlots);
     this.prefix = literalPrefix(components);
   }
@@ -143,12 +147,21 @@ export interface ResourceMatcher {
   patterns: string[];
   /** Why no pattern matched, when there is something worth saying (for explanations). */
   note(req: Request): string | undefined;
+  /** Cheap: could a recorded assumption decide `test` for this request? (src/engine/assumptions.ts) */
+  mayAssume(req: Request): boolean;
+  /**
+   * For each recorded assumption that decides `test` here, the result under its alternative
+   * reading (only those that differ). `negated`: the element is NotResource. Allocates.
+   */
+  alternatives(req: Request, negated: boolean): [AssumptionId, boolean][];
+  /** An entry's policy variable has no value in the request. */
+  unresolved(req: Request): boolean;
 }
 
 type Entry =
   | { kind: 'all' }
   | { kind: 'exact'; text: string } // not an ARN pattern: matches only the identical string
-  | { kind: 'arn'; text: string; pattern: ArnPattern; template: CompiledTemplate | null };
+  | { kind: 'arn'; text: string; pattern: ArnPattern; template: CompiledTemplate | null; head: string };
 
 function compileEntry(written: string, variables: boolean): Entry {
   if (written === '*') return { kind: 'all' };
@@ -156,22 +169,34 @@ function compileEntry(written: string, variables: boolean): Entry {
   // Variables are recognised only in the resource component (after the pattern's fifth colon,
   // spec §5); the first five components are plain text.
   if (!scanArnColons(written)) {
-    return { kind: 'arn', text: written, pattern: new ArnPattern(splitArnTokens([written])), template: null };
+    return { kind: 'arn', text: written, pattern: new ArnPattern(splitArnTokens([written])), template: null, head: written };
   }
   const cut = colons[4]!;
   const prefixComps = splitArnTokens([written.slice(0, cut)]);
   const template = compileTemplate(written.slice(cut + 1), variables);
   const pattern = new ArnPattern([...prefixComps, template.tokens]);
-  return { kind: 'arn', text: written, pattern, template: template.vars.length > 0 ? template : null };
+  return { kind: 'arn', text: written, pattern, template: template.vars.length > 0 ? template : null, head: written.slice(0, cut + 1) };
+}
+
+/** The ARN's text up to and including its fifth colon, lower-cased (arn-prefix-case). */
+function lowerHead(arn: string): string {
+  return scanArnColons(arn) ? arn.slice(0, colons[4]! + 1).toLowerCase() + arn.slice(colons[4]! + 1) : arn;
 }
 
 class CompiledResourceMatcher implements ResourceMatcher {
+  private readonly hasShort: boolean;
+  private readonly upperHead: boolean;
+
   constructor(
     readonly patterns: string[],
     readonly keys: string[],
     private readonly entries: Entry[],
     private readonly hasAll: boolean,
-  ) {}
+    private readonly variables: boolean,
+  ) {
+    this.hasShort = entries.some((e) => e.kind === 'arn' && e.pattern.short);
+    this.upperHead = entries.some((e) => e.kind === 'arn' && e.head !== e.head.toLowerCase());
+  }
 
   test(req: Request): boolean {
     if (this.hasAll) return true;
@@ -203,6 +228,59 @@ class CompiledResourceMatcher implements ResourceMatcher {
     return false;
   }
 
+  mayAssume(req: Request): boolean {
+    if (this.hasAll) return false;
+    if (req.resource === '*' || this.hasShort || this.upperHead || this.keys.length > 0) return true;
+    return req.arn !== null && lowerHead(req.resource) !== req.resource;
+  }
+
+  unresolved(req: Request): boolean {
+    return this.entries.some((e) => e.kind === 'arn' && e.template !== null && firstUnresolved(e.template, req.context) !== undefined);
+  }
+
+  alternatives(req: Request, negated: boolean): [AssumptionId, boolean][] {
+    const out: [AssumptionId, boolean][] = [];
+    if (this.hasAll) return out;
+    const ours = this.test(req);
+    const add = (id: AssumptionId, alt: boolean): void => {
+      if (alt !== ours) out.push([id, alt]);
+    };
+    if (req.resource === '*') {
+      // The alternative: any Resource element applies to an action without resource types (NotResource is not consulted either).
+      if (!negated) add('wildcard-only-resource', true);
+      return out;
+    }
+    if (this.hasShort) {
+      // The alternative: a wildcard never leaves its component, so a short pattern matches nothing.
+      add('short-arn-trailing-star', this.withEntries(this.entries.filter((e) => !(e.kind === 'arn' && e.pattern.short)), this.variables).test(req));
+    }
+    if (this.keys.length > 0) {
+      // The alternative: `*` and `?` in substituted values are wildcards.
+      let wild = false;
+      const resolved = this.entries.map((e) => {
+        if (e.kind !== 'arn' || e.template === null) return e.kind === 'all' ? '*' : e.text;
+        const text = resolveTemplate(e.template, req.context);
+        if (text === null) return e.text;
+        wild ||= e.template.slots.some((v) => /[*?]/.test(v));
+        return e.head + text;
+      });
+      if (wild) {
+        add('substituted-values-literal', compileResourceMatcher(resolved, { variables: false }).test(req));
+      }
+    }
+    const reqHead = lowerHead(req.resource);
+    if (this.upperHead || reqHead !== req.resource) {
+      // The alternative: partition, service, region and account compare case-insensitively.
+      const folded = compileResourceMatcher(this.patterns.map(lowerHead), { variables: this.variables });
+      add('arn-prefix-case', folded.test({ ...req, resource: reqHead, arn: parseArn(reqHead) }));
+    }
+    return out;
+  }
+
+  private withEntries(entries: Entry[], variables: boolean): CompiledResourceMatcher {
+    return new CompiledResourceMatcher(this.patterns, this.keys, entries, false, variables);
+  }
+
   note(req: Request): string | undefined {
     if (this.hasAll) return undefined;
     if (req.resource === '*') {
@@ -224,5 +302,5 @@ export function compileResourceMatcher(patterns: string[], opts: { variables: bo
   const entries = patterns.map((p) => compileEntry(p, opts.variables));
   const keys = new Set<string>();
   for (const e of entries) if (e.kind === 'arn' && e.template) for (const v of e.template.vars) keys.add(v.keyLower);
-  return new CompiledResourceMatcher([...patterns], [...keys], entries, entries.some((e) => e.kind === 'all'));
+  return new CompiledResourceMatcher([...patterns], [...keys], entries, entries.some((e) => e.kind === 'all'), opts.variables);
 }

@@ -1,6 +1,7 @@
 // Decisions and explanations: what `evaluate` returns and what reporters print.
 
 import type { Effect, PolicyType, Span } from '../policy/model.ts';
+import type { AssumptionId } from './assumption-rules.ts';
 
 /** The simulator's own three words (spec §0). */
 export type Decision = 'allowed' | 'explicitDeny' | 'implicitDeny';
@@ -73,6 +74,8 @@ export interface Explanation {
   statements: StatementTrace[];
   /** Context keys that matching statements referenced and the request lacked (the simulator's MissingContextValues). */
   missingContext: string[];
+  /** Rules of README "Known differences / assumptions" whose other reading would change the decision (src/engine/assumption-rules.ts). */
+  assumptions: AssumptionId[];
 }
 
 export interface EvaluationResult {
@@ -81,6 +84,8 @@ export interface EvaluationResult {
   /** Computed on first access: the full per-statement trace costs more than the decision. */
   readonly explanation: Explanation;
   readonly missingContext: string[];
+  /** Computed on first access: the ids of the assumptions the decision rests on (none on most decisions). */
+  readonly assumptions: AssumptionId[];
 }
 
 /** Formats a statement reference the way `decidedBy` in suites writes it: `policy#Sid` or `policy#N`. */

@@ -6,6 +6,7 @@
 
 import { stringify } from 'yaml';
 import { refName, type Explanation, type Gate, type StatementMiss, type StatementRef, type StatementTrace } from '../engine/types.ts';
+import { ASSUMPTION_RULES, type AssumptionId } from '../engine/assumption-rules.ts';
 import type { ResultDetail } from './runner.ts';
 import { displayPath } from '../display-path.ts';
 import type { CaseResult } from './report.ts';
@@ -146,7 +147,17 @@ export function formatExplanation(e: Explanation, opts: FormatOptions = {}): str
     }
   }
   if (e.missingContext.length) line(0, `${p.bold('missing context')} ${e.missingContext.join(', ')}`);
+  if (e.assumptions.length) {
+    line(0, `${p.bold('assumes')} ${p.dim('(README "Known differences / assumptions"; read the other way, the decision would differ)')}`);
+    for (const id of e.assumptions) line(1, formatAssumption(id, p));
+  }
   return out.join('\n');
+}
+
+/** `date-forms (§4.6 [UNDOCUMENTED]): date-only values are midnight UTC, …` */
+export function formatAssumption(id: AssumptionId, p: Palette = PLAIN): string {
+  const rule = ASSUMPTION_RULES[id];
+  return `${p.yellow(id)} (${rule.section} [${rule.status}]): ${rule.reading}`;
 }
 
 function decisionWord(d: string, p: Palette): string {

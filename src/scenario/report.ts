@@ -16,6 +16,11 @@ export interface CaseResult {
   pass: boolean;
   decidedBy: string[];
   missingContext: string[];
+  /**
+   * Cases decided locally: ids of the rules in README "Known differences / assumptions" whose other
+   * reading would change the decision (src/engine/assumption-rules.ts). Absent for property checks.
+   */
+  assumptions?: string[];
   /** Set for property checks. */
   property?: true;
   /** A failing property's shrunk counterexample, as a ready-to-paste case. */

@@ -49,6 +49,8 @@ export interface RunOptions extends SelectOptions {
   checkProperty?: CheckProperty | null;
   /** fast-check seed for property checks (default: properties.ts's fixed seed, reproducible). */
   seed?: number;
+  /** Fail cases whose outcome rests on an assumption (`iamspec test --strict`). */
+  strict?: boolean;
 }
 
 /** What reporters need about a failed (or skipped) result beyond the JSON contract. */
@@ -180,15 +182,17 @@ export interface CaseOutcome {
   explanation?: Explanation;
 }
 
-/** Decides one case and compares it with its expectation. */
-export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displayPath(suite.file, cwd)): CaseOutcome {
+/** Decides one case and compares it with its expectation; `strict`: an outcome resting on an assumption fails. */
+export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displayPath(suite.file, cwd), strict = false): CaseOutcome {
   const resolver = resolverFor(suite);
   const { request, set } = resolver.resolve(c);
   const r = evaluate(request, set);
   const decidedBy = r.decidedBy.length === 0 ? NONE : r.decidedBy.map(cachedRefName);
   const okDecision = satisfies(c.expect, r.decision);
   const missingRefs = okDecision && c.decidedBy && c.decidedBy.length ? missingDecidedBy(c.decidedBy, r.decidedBy) : NONE;
-  const pass = okDecision && missingRefs.length === 0;
+  const assumptions = r.assumptions;
+  const assumed = strict && assumptions.length > 0;
+  const pass = okDecision && missingRefs.length === 0 && !assumed;
   const result: CaseResult = {
     file,
     suite: suite.name,
@@ -201,12 +205,15 @@ export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displ
     pass,
     decidedBy,
     missingContext: r.missingContext,
+    assumptions,
   };
   if (pass) return { result };
   const explanation = r.explanation;
-  result.reason = okDecision
-    ? `decided ${r.decision} as expected, but not by ${missingRefs.join(', ')}${unknownRefs(suite, missingRefs)}: the deciding statements are ${decidedBy.length ? decidedBy.join(', ') : 'none'}`
-    : `expected ${c.expect}, got ${r.decision}: ${explanation.reason}`;
+  result.reason = !okDecision
+    ? `expected ${c.expect}, got ${r.decision}: ${explanation.reason}`
+    : missingRefs.length > 0
+      ? `decided ${r.decision} as expected, but not by ${missingRefs.join(', ')}${unknownRefs(suite, missingRefs)}: the deciding statements are ${decidedBy.length ? decidedBy.join(', ') : 'none'}`
+      : `decided ${r.decision} as expected, but only under the assumption${assumptions.length === 1 ? '' : 's'} ${assumptions.join(', ')} (--strict; README "Known differences / assumptions")`;
   return { result, explanation };
 }
 
@@ -243,7 +250,7 @@ export function runSuites(suites: Suite[], opts: RunOptions = {}): RunReport {
   for (const suite of selected) {
     const file = displayPath(suite.file, cwd);
     for (const c of suite.cases) {
-      const { result, explanation } = runCase(suite, c, cwd, file);
+      const { result, explanation } = runCase(suite, c, cwd, file, opts.strict === true);
       results[done++] = result;
       if (result.pass) summary.passed++;
       else {

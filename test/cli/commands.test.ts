@@ -168,6 +168,63 @@ cases:
   });
 });
 
+describe('iamspec test: decisions that rest on an assumption (README "Known differences / assumptions")', () => {
+  // §4.12 [UNDOCUMENTED]: StringEquals "true" on a boolean key compares text; read the other way, it never matches.
+  const assumed = project({
+    assumed: `suite: Assumed
+policies:
+  text-mfa:
+    Version: "2012-10-17"
+    Statement: [{Sid: TextMfa, Effect: Allow, Action: s3:GetObject, Resource: "*", Condition: {StringEquals: {aws:MultiFactorAuthPresent: "true"}}}]
+principals:
+  john: {arn: arn:aws:iam::${ACCOUNT}:user/john, policies: [text-mfa]}
+cases:
+  - name: StringEquals true matches an MFA session
+    principal: john
+    action: s3:GetObject
+    resource: arn:aws:s3:::team/a.csv
+    context: {aws:MultiFactorAuthPresent: true}
+    expect: allowed
+  - name: plain deny
+    principal: john
+    action: s3:PutObject
+    resource: arn:aws:s3:::team/a.csv
+    expect: implicitDeny
+`,
+  });
+  afterAll(() => rmSync(assumed, { recursive: true, force: true }));
+
+  it('the JSON report lists the assumption per case; the case passes', async () => {
+    const r = await run(['test', '--reporter', 'json'], assumed);
+    expect(r.code).toBe(0);
+    const results = JSON.parse(r.stdout).results;
+    expect(results.map((x: { assumptions: string[] }) => x.assumptions)).toEqual([['string-operator-on-boolean'], []]);
+  });
+
+  it('pretty notes it beside the case and in the summary', async () => {
+    const r = await run(['test'], assumed);
+    expect(r.stdout).toContain('✓ StringEquals true matches an MFA session (assumes string-operator-on-boolean)');
+    expect(r.stdout).toContain('1 passing case rests on an assumption');
+  });
+
+  it('--strict fails the case that rests on one (exit 1), and explains which', async () => {
+    const r = await run(['test', '--strict'], assumed);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('decided allowed, but only under an assumption (--strict)');
+    expect(r.stdout).toContain('string-operator-on-boolean (§4.12 [UNDOCUMENTED]): a String operator on a boolean key compares the text');
+    expect(r.stdout).toContain('1 failed, 1 passed');
+    const against = await run(['test', '--strict', '--against', 'recorded'], assumed);
+    expect(against.code).toBe(2);
+  });
+
+  it('explain shows the assumption', async () => {
+    const r = await run(['explain', 'scenarios/assumed.yaml', '--case', 'StringEquals true matches an MFA session'], assumed);
+    expect(r.stdout).toContain('assumes');
+    const j = await run(['explain', 'scenarios/assumed.yaml', '--case', 'StringEquals true matches an MFA session', '--json'], assumed);
+    expect(JSON.parse(j.stdout).explanation.assumptions).toEqual(['string-operator-on-boolean']);
+  });
+});
+
 describe('iamspec explain', () => {
   it('--case explains one case, exit 1 when it fails its expectation', async () => {
     const e = await run(['explain', 'scenarios/failing.yaml', '--case', 'wrongly expects access without MFA'], red);

@@ -101,7 +101,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'federated-session-keeps-permissions',
     defect: 'a federated-user session without a session policy keeps its permissions (spec §1.1 step 8: it has none)',
     file: 'decide.ts',
-    edits: [["return p.kind === 'role' ? null : 'a federated-user session", "return true ? null : 'a federated-user session"]],
+    edits: [["    if (p.kind === 'role' || alt.federatedSessionAllows === true) return null;", '    return null;']],
     caughtBy: ['reference'],
   },
   {
@@ -115,7 +115,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'protection-ignored',
     defect: 'protected resources (AWS managed policies …) are changed when a policy allows it (spec §1.9)',
     file: 'decide.ts',
-    edits: [['  if (ruling !== null) return ruled(ruling, gates);', '']],
+    edits: [['  if (ruling !== null && alt.refusalIgnored !== true) return ruled(ruling, gates);', '']],
     caughtBy: ['reference'],
   },
   {

@@ -38,6 +38,7 @@ const resultSchema = z
     pass: z.boolean(),
     decidedBy: z.array(z.string().regex(/^[^#]+#.+$/)),
     missingContext: z.array(z.string()),
+    assumptions: z.array(z.string()).optional(),
     property: z.literal(true).optional(),
     counterexample: z.record(z.string(), z.unknown()).optional(),
     skipped: z.string().optional(),
@@ -96,7 +97,7 @@ describe('json reporter', () => {
     for (const r of failed) expect(typeof r.reason).toBe('string');
     expect(parsed.results[3].missingContext).toEqual(['aws:multifactorauthpresent']);
     expect(Object.keys(parsed.results[0])).toEqual([
-      'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext',
+      'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext', 'assumptions',
     ]);
   });
 

@@ -34,9 +34,10 @@ describe('runSuites: results per the JSON contract', () => {
       pass: true,
       decidedBy: ['dev-team-s3#AllowS3BucketAccessWithMFA'],
       missingContext: [],
+      assumptions: [],
     });
     expect(Object.keys(first!)).toEqual([
-      'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext',
+      'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext', 'assumptions',
     ]);
     expect(second!.case).toBe('without MFA, only MFA self-service [s3:GetObject @ *]');
     expect(second!.actual).toBe('explicitDeny');

@@ -33,6 +33,7 @@ export function resultJson(r: CaseResult): string {
     ',"pass":' + (r.pass ? 'true' : 'false') +
     ',"decidedBy":' + strings(r.decidedBy) +
     ',"missingContext":' + strings(r.missingContext);
+  if (r.assumptions !== undefined) s += ',"assumptions":' + strings(r.assumptions);
   if (r.property) s += ',"property":true';
   if (r.counterexample !== undefined) s += ',"counterexample":' + q(r.counterexample);
   if (r.skipped !== undefined) s += ',"skipped":' + q(r.skipped);
@@ -48,7 +49,7 @@ export function resultJson(r: CaseResult): string {
 const CONTRACT_KEYS = [
   'summary', 'results',
   'suites', 'passed', 'failed', 'errors',
-  'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext',
+  'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext', 'assumptions',
   'property', 'counterexample', 'skipped', 'reason',
 ];
 

@@ -19,6 +19,7 @@ export function formatPretty(run: RunReport, ctx: ReporterContext): string {
   const out: string[] = [];
   const listPasses = !ctx.quiet && (ctx.verbose === true || run.results.length <= LIST_LIMIT);
   const failures: CaseResult[] = [];
+  let assumed = 0;
 
   // Results arrive grouped by suite (file + name), in run order.
   let i = 0;
@@ -38,15 +39,20 @@ export function formatPretty(run: RunReport, ctx: ReporterContext): string {
         if (!ctx.quiet) lines.push(`  ${p.yellow('○')} ${r.case}${tag} ${p.dim(`— skipped: ${r.skipped}`)}`);
       } else if (r.pass) {
         passed++;
-        if (listPasses) lines.push(`  ${p.green('✓')} ${r.case}${tag}`);
+        if (r.assumptions?.length) assumed++;
+        const note = r.assumptions?.length ? ` ${p.dim(`(assumes ${r.assumptions.join(', ')})`)}` : '';
+        if (listPasses) lines.push(`  ${p.green('✓')} ${r.case}${tag}${note}`);
       } else {
         failed++;
         failures.push(r);
-        // The right decision from the wrong statements (decidedBy) is not "expected X, got X".
+        // The right decision from the wrong statements (decidedBy), or resting on an assumption
+        // under --strict, is not "expected X, got X".
         const why =
-          r.actual !== null && satisfies(r.expected, r.actual)
-            ? `decided ${r.actual}, but not by the decidedBy statements`
-            : `expected ${r.expected}, got ${r.actual ?? 'no decision'}`;
+          r.actual === null || !satisfies(r.expected, r.actual)
+            ? `expected ${r.expected}, got ${r.actual ?? 'no decision'}`
+            : r.reason?.includes('only under the assumption')
+              ? `decided ${r.actual}, but only under an assumption (--strict)`
+              : `decided ${r.actual}, but not by the decidedBy statements`;
         lines.push(`  ${p.red('✗')} ${r.case}${tag} ${p.dim(`— ${why}`)}`);
       }
       j++;
@@ -71,6 +77,12 @@ export function formatPretty(run: RunReport, ctx: ReporterContext): string {
       out.push(formatFailure(r, run.details.get(r), { color: ctx.color, cwd: ctx.cwd, indent: '    ' }));
       out.push('');
     }
+  }
+  if (assumed > 0) {
+    out.push(
+      p.yellow(`${assumed} passing ${assumed === 1 ? 'case rests' : 'cases rest'} on an assumption`) +
+        p.dim(' (README "Known differences / assumptions"; iamspec explain shows which; --strict fails them)'),
+    );
   }
   out.push(summaryLine(run, ctx));
   return out.join('\n') + '\n';
