@@ -108,7 +108,11 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'no-permission-ignored',
     defect: 'actions that need no permission (sts:GetCallerIdentity) are decided by the policies (spec §1.9)',
     file: 'decide.ts',
-    edits: [["  if (ruling !== null && ruling.outcome === 'allowed') return ruled(ruling, gates);", '']],
+    edits: [
+      ["  if (ruling !== null && ruling.outcome === 'allowed') return ruled(ruling, gates);", ''],
+      ["  const scan = ruling !== null && ruling.outcome === 'allowed' ? NO_MATCHES : fastScan(req, set, app);", '  const scan = fastScan(req, set, app);'],
+      ['  if (ruling !== null && alt.refusalIgnored !== true) return ruled(ruling, gates);', "  if (ruling !== null && ruling.outcome === 'refused' && alt.refusalIgnored !== true) return ruled(ruling, gates);"],
+    ],
     caughtBy: ['deny-wins', 'reference'],
   },
   {
