@@ -30,7 +30,7 @@ import { applicability, type Applicability, type PolicySet } from '../engine/dec
 import type { ContextValue, Request } from '../engine/request.ts';
 import { canonicalJson, isAllowedPolicyChar, parseJson } from '../policy/json.ts';
 import type { JsonNode } from '../policy/model.ts';
-import { resolverFor, resourcePolicyType } from '../scenario/resolve.ts';
+import { resolverFor, resourcePolicyType, sourceVpce } from '../scenario/resolve.ts';
 import type { Case, Suite, SuitePrincipal, SuiteResource } from '../scenario/model.ts';
 
 /** The API's limits (spec §7.2). */
@@ -239,6 +239,9 @@ function reasonFor(a: Analysis): string | null {
     return `the simulator evaluates policies only, and AWS decides this request whatever the policies say: ${request.ruling.reason} (${request.ruling.rule.source.title}; spec §1.9)`;
   }
   // 4. policy types the simulator does not evaluate
+  if (a.set.endpoint) {
+    return `the simulator does not evaluate VPC endpoint policies, and the request comes through ${sourceVpce(c.context)} (spec §1.8, §7.4)`;
+  }
   if (names.session.length > 0) {
     return `the simulator does not evaluate session policies, and ${who} has session policies (${names.session.join(', ')}) (spec §7.4)`;
   }

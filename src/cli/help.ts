@@ -7,7 +7,7 @@ Usage:
   iamspec test [paths…] [options]        run scenario suites (default: scenarios/)
   iamspec explain <suite.yaml> --case NAME
   iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
-  iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust]
+  iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust|endpoint]
   iamspec <command> --help               options of one command
   iamspec --version
 
@@ -69,7 +69,7 @@ export const VALIDATE_HELP = `Usage: iamspec validate <policy.json…> [--type T
 
 Validates IAM policy documents and prints every finding as file:line:column.
 
-  --type TYPE   identity | resource | boundary | session | scp | rcp | trust
+  --type TYPE   identity | resource | boundary | session | scp | rcp | trust | endpoint (VPC endpoint)
                 (default: resource when a statement has a Principal, else identity)
   --json        print the findings as a JSON array
 

@@ -63,6 +63,13 @@ export const ASSUMPTION_RULES = {
     'a permissions boundary without a matching Allow denies, also one that holds only Deny statements',
     "a boundary without any Allow statement does not restrict (AWS's SimulateCustomPolicy sample)",
   ),
+  'vpce-account-principal': rule(
+    '§1.8',
+    'UNDOCUMENTED',
+    'an endpoint-policy Principal naming an account matches every principal of that account',
+    'it matches the root user only (documented for gateway endpoints)',
+  ),
+  'vpce-every-service': rule('§1.8', 'MODEL', 'a VPC endpoint policy applies to every action of a request through the endpoint; AWS ignores it for services without endpoint-policy support, which iamspec does not check'),
   'root-identity-allowed': rule('§1.1 step 1', 'DOC', 'the root user is identity-allowed for everything, also cross-account (the resource side must still allow); explicit denies, SCPs and RCPs apply'),
   'scp-every-level': rule('§1.1 step 4, §1.5', 'DOC', 'SCPs need an Allow at every level (FullAWSAccess is not implied); they never restrict the management account, service-linked roles, anonymous callers or service principals'),
   'rcp-full-access-implied': rule('§1.1 step 3, §1.5', 'DOC', 'RCPFullAWSAccess is implied at every level (only RCP denies restrict); RCPs apply to the services the IAM catalog lists as RCP-supported, never to service-linked roles or kms:RetireGrant'),

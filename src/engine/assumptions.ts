@@ -27,7 +27,7 @@ import { stronger, type PrincipalMatch } from './principal.ts';
 import type { Request } from './request.ts';
 import type { Decision } from './types.ts';
 
-type Group = 'identity' | 'boundary' | 'session' | 'resource' | 'scp' | 'rcp';
+type Group = 'identity' | 'boundary' | 'session' | 'resource' | 'endpoint' | 'scp' | 'rcp';
 
 /** A statement whose Action matches the request, where it sits, and how it matched ('none': not). */
 interface Item {
@@ -46,7 +46,7 @@ function items(req: Request, set: PolicySet, app: Applicability): Item[] {
     for (const s of list) {
       let match: PrincipalMatch = 'none';
       if (resourceMatches(s, req)) {
-        const m = group === 'resource' ? principalMatch(s, p, app.boundary) : 'direct';
+        const m = group === 'resource' || group === 'endpoint' ? principalMatch(s, p, app.boundary) : 'direct';
         if (m !== 'none' && (s.condition === null || s.condition.test(req.context))) match = m;
       }
       out.push({ s, group, level, match });
@@ -57,6 +57,7 @@ function items(req: Request, set: PolicySet, app: Applicability): Item[] {
   if (app.boundary) add(m(set.boundary!), 'boundary');
   if (app.session && set.session) add(m(set.session), 'session');
   if (set.resource) add(m(set.resource), 'resource');
+  if (set.endpoint) add(m(set.endpoint), 'endpoint');
   if (app.scp) set.scps.forEach((l, i) => add(m(l), 'scp', i));
   if (app.rcp) set.rcps.forEach((l, i) => add(m(l), 'rcp', i));
   return out;
@@ -88,6 +89,9 @@ function scanOf(list: readonly Item[], set: PolicySet, app: Applicability, flip?
         scan.resourceAllows.push(it.s);
         scan.rbp = stronger(scan.rbp, match);
         break;
+      case 'endpoint':
+        scan.endpointAllows.push(it.s);
+        break;
       case 'scp':
         scan.scpAllows[it.level]!.push(it.s);
         break;
@@ -106,7 +110,7 @@ function statementAlternatives(it: Item, req: Request, app: Applicability): [Ass
   const out: [AssumptionId, PrincipalMatch][] = [];
   const anonymous = p.kind === 'anonymous';
   const resOk = resourceMatches(s, req);
-  const pm = it.group === 'resource' ? principalMatch(s, p, app.boundary) : 'direct';
+  const pm = it.group === 'resource' || it.group === 'endpoint' ? principalMatch(s, p, app.boundary) : 'direct';
   const condOk = s.condition === null || s.condition.test(req.context);
   const combine = (r: boolean, m: PrincipalMatch, c: boolean): PrincipalMatch => (r && c ? m : 'none');
   if (s.resource !== null) {
@@ -115,6 +119,8 @@ function statementAlternatives(it: Item, req: Request, app: Applicability): [Ass
       for (const [id, raw] of s.resource.alternatives(req, s.notResource)) out.push([id, combine(raw !== s.notResource, pm, condOk)]);
     }
   }
+  // An endpoint policy naming the account: for gateway endpoints AWS documents the root user only.
+  if (it.group === 'endpoint' && it.match === 'account' && p.kind !== 'root') out.push(['vpce-account-principal', 'none']);
   // NotPrincipal: listing the caller itself would be enough to exclude it (not the boundary trap).
   if (s.notPrincipal && s.principal !== null && !app.boundary && pm !== 'none' && s.principal.namesCaller(p)) {
     out.push(['notprincipal-every-link', 'none']);
@@ -148,8 +154,9 @@ function mayAssume(req: Request, set: PolicySet, app: Applicability): boolean {
   if (app.identity && statementsMayAssume(set.identity.matching(a, svc), req)) return true;
   if (app.boundary && statementsMayAssume(set.boundary!.matching(a, svc), req)) return true;
   if (app.session && set.session && statementsMayAssume(set.session.matching(a, svc), req)) return true;
-  // A resource policy: account grants (rbp-account-delegates) are checked whenever one exists.
+  // Resource and endpoint policies: account grants, NotPrincipal links and session grants are checked whenever one applies.
   if (set.resource && set.resource.matching(a, svc).length > 0) return true;
+  if (set.endpoint && set.endpoint.matching(a, svc).length > 0) return true;
   if (app.scp && set.scps.some((l) => statementsMayAssume(l.matching(a, svc), req))) return true;
   return app.rcp && set.rcps.some((l) => statementsMayAssume(l.matching(a, svc), req));
 }

@@ -31,6 +31,8 @@ export interface PolicySetInput {
   session?: CompiledPolicy[] | null;
   /** The resource-based policy of the requested resource (a bucket policy, key policy, trust policy …). */
   resource?: CompiledPolicy | null;
+  /** The policy of the VPC endpoint the request comes through (spec §1.8); null: not through an endpoint. */
+  endpoint?: CompiledPolicy | null;
   /** SCPs per organization level, root first, account last (spec §1.1 step 4). */
   scps?: CompiledPolicy[][];
   /** RCPs per organization level, root first (spec §1.1 step 3). */
@@ -49,6 +51,7 @@ export class PolicySet {
   readonly boundary: StatementIndex | null;
   readonly session: StatementIndex | null;
   readonly resource: StatementIndex | null;
+  readonly endpoint: StatementIndex | null;
   readonly scps: StatementIndex[];
   readonly rcps: StatementIndex[];
   readonly managementAccount: string | undefined;
@@ -66,6 +69,7 @@ export class PolicySet {
     this.boundaryHasAllow = input.boundary?.statements.some((s) => !s.deny) ?? false;
     this.session = input.session ? this.index(input.session, 'session') : null;
     this.resource = input.resource ? this.index([input.resource], 'resource') : null;
+    this.endpoint = input.endpoint ? this.index([input.endpoint], 'endpoint') : null;
     this.scps = (input.scps ?? []).map((level, i) => this.index(level, 'scp', i));
     this.rcps = (input.rcps ?? []).map((level, i) => this.index(level, 'rcp', i));
     this.managementAccount = input.organization?.managementAccount;
@@ -112,6 +116,7 @@ export interface Scan {
   boundaryAllows: CompiledStatement[];
   sessionAllows: CompiledStatement[];
   resourceAllows: CompiledStatement[];
+  endpointAllows: CompiledStatement[];
   /** Strongest way a matching resource-policy Allow named the caller. */
   rbp: PrincipalMatch;
   /** Per level: the matching Allow statements. */
@@ -126,6 +131,8 @@ export interface Applicability {
   session: boolean;
   scp: boolean;
   rcp: boolean;
+  /** The request comes through a VPC endpoint with a policy (spec §1.8): it applies to every caller. */
+  endpoint: boolean;
   crossAccount: boolean;
 }
 
@@ -147,6 +154,7 @@ export function applicability(req: Request, set: PolicySet): Applicability {
       set.inOrganization(req.resourceAccount) &&
       catalog.rcpServices().has(req.service) &&
       req.actionLower !== 'kms:retiregrant',
+    endpoint: set.endpoint !== null,
     crossAccount: signed && req.resourceAccount !== undefined && req.resourceAccount !== p.account,
   };
 }
@@ -184,6 +192,7 @@ export function newScan(): Scan {
     boundaryAllows: [],
     sessionAllows: [],
     resourceAllows: [],
+    endpointAllows: [],
     rbp: 'none',
     scpAllows: [],
     rcpAllows: [],
@@ -228,12 +237,24 @@ function visitResource(list: readonly CompiledStatement[], req: Request, scan: S
   }
 }
 
+/** VPC endpoint policy statements: Principal-shaped like a resource policy, but a ceiling (spec §1.8). */
+function visitEndpoint(list: readonly CompiledStatement[], req: Request, scan: Scan, hasBoundary: boolean): void {
+  const ctx = req.context;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (!resourceMatches(s, req) || principalMatch(s, req.principal, hasBoundary) === 'none') continue;
+    if (s.condition !== null && !s.condition.test(ctx)) continue;
+    (s.deny ? scan.denies : scan.endpointAllows).push(s);
+  }
+}
+
 function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
   const scan = newScan();
   if (app.identity) visitGroup(set.identity, req, scan.denies, scan.identityAllows);
   if (app.boundary) visitGroup(set.boundary!, req, scan.denies, scan.boundaryAllows);
   if (app.session && set.session) visitGroup(set.session, req, scan.denies, scan.sessionAllows);
   if (set.resource) visitResource(set.resource.matching(req.actionLower, req.service), req, scan, app.boundary);
+  if (set.endpoint) visitEndpoint(set.endpoint.matching(req.actionLower, req.service), req, scan, app.boundary);
   if (app.scp) visitLevels(set.scps, req, scan.denies, scan.scpAllows);
   if (app.rcp) visitLevels(set.rcps, req, scan.denies, scan.rcpAllows);
   return scan;
@@ -302,9 +323,14 @@ function implicitDeny(gates: Gate[] | null, gate: Gate['gate'], reason: string):
 function allowed(set: PolicySet, scan: Scan, gates: Gate[] | null, reason: string): Conclusion {
   let decidedBy = scan.identityAllows;
   const others =
-    scan.resourceAllows.length + scan.boundaryAllows.length + scan.sessionAllows.length + scan.scpAllows.length + scan.rcpAllows.length;
+    scan.resourceAllows.length +
+    scan.boundaryAllows.length +
+    scan.sessionAllows.length +
+    scan.endpointAllows.length +
+    scan.scpAllows.length +
+    scan.rcpAllows.length;
   if (others > 0) {
-    decidedBy = decidedBy.concat(scan.resourceAllows, scan.boundaryAllows, scan.sessionAllows);
+    decidedBy = decidedBy.concat(scan.resourceAllows, scan.boundaryAllows, scan.sessionAllows, scan.endpointAllows);
     for (const level of scan.scpAllows) decidedBy = decidedBy.concat(level);
     for (const level of scan.rcpAllows) decidedBy = decidedBy.concat(level);
   }
@@ -378,6 +404,12 @@ export function conclude(req: Request, set: PolicySet, app: Applicability, scan:
     if (missing >= 0) return implicitDeny(gates, 'scp', `no SCP at organization level ${missing} allows the request (spec §1.1 step 4)`);
     note(gates, 'scp', 'pass', 'every organization level has an SCP Allow');
   } else if (set.scps.length) note(gates, 'scp', 'skip', 'SCPs do not apply to this principal (spec §1.4, §1.5)');
+
+  // The VPC endpoint's policy is a ceiling on every request through it, whoever the caller (§1.8).
+  if (app.endpoint) {
+    if (scan.endpointAllows.length === 0) return implicitDeny(gates, 'endpoint', 'the VPC endpoint policy does not allow the request (spec §1.8)');
+    note(gates, 'endpoint', 'pass', 'the VPC endpoint policy allows the request');
+  }
 
   const p = req.principal;
   if (p.kind === 'anonymous' || p.kind === 'service') {
@@ -488,6 +520,7 @@ export function missingContext(req: Request, set: PolicySet): string[] {
   if (app.boundary) missingIn(set.boundary!, req, false, false, missing);
   if (app.session && set.session) missingIn(set.session, req, false, false, missing);
   if (set.resource) missingIn(set.resource, req, true, app.boundary, missing);
+  if (set.endpoint) missingIn(set.endpoint, req, true, app.boundary, missing);
   if (app.scp) for (const level of set.scps) missingIn(level, req, false, false, missing);
   if (app.rcp) for (const level of set.rcps) missingIn(level, req, false, false, missing);
   return missing.size === 0 ? NO_KEYS : [...missing].sort();
@@ -500,12 +533,13 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   const traces: StatementTrace[] = [];
   const missing = new Set<string>();
   const ctx = req.context;
-  const trace = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean): void => {
+  /** `principal`: the statements name principals (resource and endpoint policies); `rbp`: they are the resource policy. */
+  const trace = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean, principal = rbp): void => {
     for (const s of idx.all) {
       let miss = missOf(s, req);
       if (miss && (miss.element === 'Resource' || miss.element === 'NotResource')) addMissing(s, req, false, missing);
       let m: PrincipalMatch = 'direct';
-      if (!miss && rbp) {
+      if (!miss && principal) {
         m = principalMatch(s, req.principal, app.boundary);
         if (m === 'none') {
           miss = {
@@ -544,6 +578,7 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   if (app.boundary) trace(set.boundary!, scan.boundaryAllows, false);
   if (app.session && set.session) trace(set.session, scan.sessionAllows, false);
   if (set.resource) trace(set.resource, scan.resourceAllows, true);
+  if (set.endpoint) trace(set.endpoint, scan.endpointAllows, false, true);
   if (app.scp) traceLevels(set.scps, scan.scpAllows);
   if (app.rcp) traceLevels(set.rcps, scan.rcpAllows);
   return { scan, traces, missing };

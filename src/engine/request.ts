@@ -135,6 +135,10 @@ export interface RequestInput {
   /** The account that owns the resource; defaults to the ARN's account, else the principal's. */
   resourceAccount?: string;
   resourceTags?: Record<string, string>;
+  /** The organization of the principal's account → aws:PrincipalOrgID. */
+  principalOrgId?: string;
+  /** The organization of the resource's account → aws:ResourceOrgID. */
+  resourceOrgId?: string;
   /** Caller-supplied context; keys any case. A key set here overrides a derived one. */
   context?: Record<string, ContextValue | null>;
 }
@@ -211,6 +215,8 @@ export function makeRequest(input: RequestInput): Request {
   for (const [k, v] of Object.entries(principal.tags)) ctx.set(`aws:principaltag/${k.toLowerCase()}`, str(v));
   for (const [k, v] of Object.entries(input.resourceTags ?? {})) ctx.set(`aws:resourcetag/${k.toLowerCase()}`, str(v));
   if (resourceAccount && input.resource !== '*') ctx.set('aws:resourceaccount', str(resourceAccount));
+  if (input.principalOrgId && principal.kind !== 'anonymous' && principal.kind !== 'service') ctx.set('aws:principalorgid', str(input.principalOrgId));
+  if (input.resourceOrgId && input.resource !== '*') ctx.set('aws:resourceorgid', str(input.resourceOrgId));
   for (const [k, v] of Object.entries(input.context ?? {})) {
     if (v === null) ctx.delete(k.toLowerCase());
     else ctx.set(k.toLowerCase(), v);

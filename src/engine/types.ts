@@ -53,6 +53,7 @@ export interface Gate {
     | 'rcp'
     | 'scp'
     | 'resource-policy'
+    | 'endpoint'
     | 'identity'
     | 'boundary'
     | 'session'

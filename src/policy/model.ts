@@ -2,7 +2,7 @@
 // the text it was read from: a policy JSON file, or the YAML suite that held an inline policy), so
 // findings, explanations and the simulator's MatchedStatements can all point at source.
 
-export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp' | 'trust';
+export type PolicyType = 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp' | 'trust' | 'endpoint';
 
 export const POLICY_TYPES: readonly PolicyType[] = [
   'identity',
@@ -12,6 +12,7 @@ export const POLICY_TYPES: readonly PolicyType[] = [
   'scp',
   'rcp',
   'trust',
+  'endpoint',
 ];
 
 export interface Position {

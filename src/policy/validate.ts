@@ -21,6 +21,7 @@
 
 import { byPosition, escapePointer } from './json.ts';
 import type { Finding, JsonEntry, JsonNode, PolicyType, Position, Severity } from './model.ts';
+import { endpointFindings } from './endpoint-rules.ts';
 import { POLICY_TYPES } from './model.ts';
 import { BASE_OPERATORS, parseOperator, type ParsedOperator } from './operators.ts';
 import { decodeBase64, parseBool, parseCidr, parseDecimal, parseInstant } from './values.ts';
@@ -55,6 +56,11 @@ export const OUR_CODES = [
   'Policy size exceeds session policy quota',
   'Policy size exceeds RCP quota',
   'Policy size exceeds API limit',
+  'Policy size exceeds VPC endpoint policy quota',
+  'Endpoint policy account wildcard',
+  'Endpoint policy numeric operator on system identifier',
+  'Endpoint policy wildcard on system identifier',
+  'Endpoint policy short wildcard',
 ] as const;
 
 type StringNode = Extract<JsonNode, { kind: 'string' }>;
@@ -110,7 +116,7 @@ interface TypeRules {
   strictSid: boolean;
   idWarning: boolean;
   versionRequired: boolean;
-  size: { limit: number; severity: Severity; code: string; what: string };
+  size: { limit: number; severity: Severity; code: string; what: string; withWhitespace?: boolean };
 }
 
 // Per-type rules, spec §2.1–§2.2 and §8.1.
@@ -169,6 +175,14 @@ const RULES: Record<PolicyType, TypeRules> = {
     versionRequired: false,
     size: { limit: 2048, severity: 'warning', code: 'Policy size exceeds role trust policy quota', what: 'role trust policies (the default quota)' },
   },
+  endpoint: {
+    label: 'a VPC endpoint policy',
+    resource: 'optional',
+    strictSid: false,
+    idWarning: false,
+    versionRequired: false,
+    size: { limit: 20480, severity: 'error', code: 'Policy size exceeds VPC endpoint policy quota', what: 'VPC endpoint policies', withWhitespace: true },
+  },
   resource: {
     label: 'a resource-based policy',
     resource: 'optional',
@@ -184,7 +198,7 @@ export function validatePolicy(root: JsonNode, opts: ValidateOptions): Finding[]
   hintBudget = MAX_HINTS;
   const v = new Validator(opts);
   v.run(root);
-  const findings = v.findings;
+  const findings = opts.type === 'endpoint' ? [...v.findings, ...endpointFindings(root)] : v.findings;
   if (opts.name !== undefined || opts.file !== undefined) {
     for (const f of findings) {
       if (opts.name !== undefined) f.policy = opts.name;
@@ -377,11 +391,12 @@ class Validator {
     // Whitespace is not counted for the quotas (spec §8.1). Organizations counts every character
     // an API caller sends for SCPs/RCPs, so a deployer must minify; we count as the console does.
     const q = this.rules.size;
-    if (compact > q.limit) {
+    const size = q.withWhitespace ? transport : compact;
+    if (size > q.limit) {
       this.add(
         q.code,
         q.severity,
-        `the policy is ${compact} characters without whitespace, over the ${q.limit}-character quota for ${q.what} (spec §8.1): split it or remove redundant entries`,
+        `the policy is ${size} characters${q.withWhitespace ? '' : ' without whitespace'}, over the ${q.limit}-character quota for ${q.what} (spec §8.1): split it or remove redundant entries`,
         root.span.start,
         '',
       );

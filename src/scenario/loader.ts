@@ -30,6 +30,7 @@ import {
   type SuitePolicy,
   type SuitePrincipal,
   type SuiteResource,
+  type SuiteVpcEndpoint,
 } from './model.ts';
 import { closest, didYouMean, listNames } from '../policy/names.ts';
 import {
@@ -43,8 +44,9 @@ import {
   type ResourceInput,
   type SuiteFile,
   type OrganizationInput,
+  type VpcEndpointInput,
 } from './schema.ts';
-import { resourcePolicyType } from './resolve.ts';
+import { resourcePolicyType, sourceVpce } from './resolve.ts';
 import { parseReference, referenceMatches } from './refs.ts';
 import { parseInstant } from '../policy/values.ts';
 import { displayPath } from '../display-path.ts';
@@ -108,6 +110,7 @@ interface Definitions {
   principals: Map<string, Def<PrincipalInputSpec>>;
   resources: Map<string, Def<ResourceInput>>;
   organization?: Def<OrganizationInput>;
+  vpcEndpoints: Map<string, Def<VpcEndpointInput>>;
 }
 
 /** One use of a policy name, for usedAs and for messages. */
@@ -132,6 +135,7 @@ const POLICY_TYPE_WORDS: Record<PolicyType, string> = {
   scp: 'an SCP',
   rcp: 'an RCP',
   trust: 'a role trust policy',
+  endpoint: 'a VPC endpoint policy',
 };
 
 class Loader {
@@ -345,6 +349,7 @@ class SuiteBuilder {
     groups: new Map(),
     principals: new Map(),
     resources: new Map(),
+    vpcEndpoints: new Map(),
   };
   private readonly uses = new Map<string, PolicyUse[]>();
   private readonly policies = new Map<string, SuitePolicy>();
@@ -376,9 +381,10 @@ class SuiteBuilder {
     this.resolvePrincipals(groups);
     const resources = this.resolveResources();
     const organization = this.resolveOrganization();
+    const vpcEndpoints = this.resolveVpcEndpoints();
     this.compilePolicies();
 
-    const cases = this.resolveCases(defaults);
+    const cases = this.resolveCases(defaults, vpcEndpoints);
     const properties = pf.data.properties?.length ? this.resolveProperties(defaults, new Set(cases.map((c) => c.baseName))) : [];
     if (cases.length === 0 && properties.length === 0) {
       throw this.err(pf, ['suite'], `suite ${JSON.stringify(pf.data.suite)} has no cases and no properties: add cases: (an empty suite never passes)`, true);
@@ -396,6 +402,7 @@ class SuiteBuilder {
     };
     if (pf.data.about !== undefined) suite.about = pf.data.about;
     if (organization) suite.organization = organization;
+    if (vpcEndpoints.size > 0) suite.vpcEndpoints = vpcEndpoints;
     return suite;
   }
 
@@ -462,6 +469,9 @@ class SuiteBuilder {
     }
     for (const [arn, value] of Object.entries(d.resources ?? {})) {
       this.define('resource', this.defs.resources, { name: arn, value, file: pf, path: ['resources', arn] });
+    }
+    for (const [id, value] of Object.entries(d.vpcEndpoints ?? {})) {
+      this.define('VPC endpoint', this.defs.vpcEndpoints, { name: id, value, file: pf, path: ['vpcEndpoints', id] });
     }
     if (d.organization) {
       const def: Def<OrganizationInput> = { name: 'organization', value: d.organization, file: pf, path: ['organization'] };
@@ -821,7 +831,33 @@ class SuiteBuilder {
     const org: SuiteOrganization = { scps: levels('scps', 'scp'), rcps: levels('rcps', 'rcp'), defined: this.ref(def.file, def.path, true) };
     if (o.managementAccount !== undefined) org.managementAccount = o.managementAccount;
     if (o.accounts !== undefined) org.accounts = [...o.accounts];
+    if (o.id !== undefined) org.id = o.id;
     return org;
+  }
+
+  private resolveVpcEndpoints(): Map<string, SuiteVpcEndpoint> {
+    const out = new Map<string, SuiteVpcEndpoint>();
+    for (const def of this.defs.vpcEndpoints.values()) {
+      this.use(def.value.policy, 'endpoint', def.file, [...def.path, 'policy'], `VPC endpoint ${def.name}`);
+      const e: SuiteVpcEndpoint = { id: def.name, policy: def.value.policy, defined: this.ref(def.file, def.path, true) };
+      if (def.value.vpc !== undefined) e.vpc = def.value.vpc;
+      out.set(def.name, e);
+    }
+    return out;
+  }
+
+  /** A case's aws:SourceVpce must name a declared endpoint when the suite declares any (a typo would silently skip its policy). */
+  private checkEndpoint(pf: ParsedFile, k: number, context: Record<string, ContextValue | null>, endpoints: Map<string, SuiteVpcEndpoint>): void {
+    const id = sourceVpce(context);
+    if (id === undefined || endpoints.has(id)) return;
+    const key = Object.keys(context).find((x) => x.toLowerCase() === 'aws:sourcevpce')!;
+    const path: PathSegment[] = pf.data.cases?.[k]?.context && Object.hasOwn(pf.data.cases[k]!.context!, key) ? ['cases', k, 'context', key] : ['context', key];
+    throw this.err(
+      pf,
+      path,
+      `aws:SourceVpce ${JSON.stringify(id)} is not one of the suite's vpcEndpoints;${didYouMean(id, endpoints.keys()) || ''} ` +
+        `Endpoints declared: ${listNames([...endpoints.keys()])} (a request through an undeclared endpoint would skip its policy)`,
+    );
   }
 
   // ---- cases ----
@@ -846,7 +882,7 @@ class SuiteBuilder {
     return problem;
   }
 
-  private resolveCases(defaults: Record<string, ContextValue | null>): Case[] {
+  private resolveCases(defaults: Record<string, ContextValue | null>, endpoints: Map<string, SuiteVpcEndpoint>): Case[] {
     const pf = this.root;
     const inputs: CaseInput[] = pf.data.cases ?? [];
     const out: Case[] = [];
@@ -880,6 +916,7 @@ class SuiteBuilder {
         }
       }
       const context = c.context === undefined ? defaults : this.mergeContext(defaults, pf, ['cases', k, 'context'], c.context, defaultKeys);
+      if (endpoints.size > 0) this.checkEndpoint(pf, k, context, endpoints);
       const defined: SourceRef = pf.doc.itemRef(CASES, k, pf.display);
       const matrix = actions.length * resources.length > 1;
       for (const action of actions) {

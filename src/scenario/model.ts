@@ -75,11 +75,22 @@ export interface SuiteResource {
 }
 
 export interface SuiteOrganization {
+  /** The organization id (`o-…`): aws:PrincipalOrgID and aws:ResourceOrgID of accounts in it. */
+  id?: string;
   /** Policy names per level, root first, account last. */
   scps: string[][];
   rcps: string[][];
   managementAccount?: string;
   accounts?: string[];
+  defined: SourceRef;
+}
+
+/** A VPC endpoint: its policy applies to requests whose aws:SourceVpce is its id (spec §1.8). */
+export interface SuiteVpcEndpoint {
+  id: string;
+  policy: string;
+  /** The endpoint's VPC: aws:SourceVpc of requests through it. */
+  vpc?: string;
   defined: SourceRef;
 }
 
@@ -125,6 +136,8 @@ export interface Suite {
   principals: Map<string, SuitePrincipal>;
   resources: SuiteResource[];
   organization?: SuiteOrganization;
+  /** By endpoint id; absent when the suite declares none. */
+  vpcEndpoints?: Map<string, SuiteVpcEndpoint>;
   context: Record<string, ContextValue | null>;
   cases: Case[];
   properties: PropertySpec[];

@@ -12,8 +12,11 @@
 //               for an S3 object ARN, the entry of its bucket (a bucket policy governs its objects);
 //               its `owner` → resourceAccount, `tags` → aws:ResourceTag/*; compiled as `trust`
 //               for IAM role ARNs, else `resource`;
-//   org       = SCP/RCP levels, managementAccount, accounts.
-// PolicySets are cached per (suite, principal, resource entry): a suite of 100,000 cases over a
+//   org       = SCP/RCP levels, managementAccount, accounts; organization.id → aws:PrincipalOrgID
+//               and aws:ResourceOrgID for accounts in the organization (unless the case sets them);
+//   endpoint  = the `vpcEndpoints` entry the case's aws:SourceVpce names (spec §1.8); its `vpc`
+//               → aws:SourceVpc unless the case sets it.
+// PolicySets are cached per (suite, principal, resource entry, endpoint): a suite of 100,000 cases over a
 // handful of principals builds a handful of sets.
 
 import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
@@ -22,7 +25,13 @@ import { hasWildcard, compileGlob } from '../engine/glob.ts';
 import { makeRequest, parsePrincipal, RequestError, type ContextValue, type Principal, type Request, type RequestInput } from '../engine/request.ts';
 import type { PolicyType } from '../policy/model.ts';
 import { PolicyError } from '../policy/index.ts';
-import { SuiteError, type Case, type SourceRef, type Suite, type SuitePrincipal, type SuiteResource } from './model.ts';
+import { SuiteError, type Case, type SourceRef, type Suite, type SuiteOrganization, type SuitePrincipal, type SuiteResource, type SuiteVpcEndpoint } from './model.ts';
+
+/** Accounts of the organization: the management account and the members (every account when none are listed). */
+function inOrganization(org: SuiteOrganization, account: string | undefined): boolean {
+  if (account === undefined) return false;
+  return account === org.managementAccount || org.accounts === undefined || org.accounts.includes(account);
+}
 
 /** What a case needs to be decided: who, what, on which resource, in which context. */
 export interface CaseLike {
@@ -54,6 +63,12 @@ export function resolverFor(suite: Suite): SuiteResolver {
 const resolvers = new WeakMap<Suite, SuiteResolver>();
 
 /** The policy type a resource policy is compiled as for this resource ARN (or ARN pattern). */
+/** The request's aws:SourceVpce (keys are case-insensitive), or undefined: the endpoint it comes through. */
+export function sourceVpce(context: Record<string, ContextValue | null>): string | undefined {
+  for (const [k, v] of Object.entries(context)) if (v && k.toLowerCase() === 'aws:sourcevpce' && !v.list) return v.values[0];
+  return undefined;
+}
+
 export function resourcePolicyType(arn: string): 'trust' | 'resource' {
   return /^arn:[^:]*:iam::[^:]*:role\//.test(arn) ? 'trust' : 'resource';
 }
@@ -95,8 +110,18 @@ export class SuiteResolver {
     const principal = this.principal(c.principal, c.defined);
     const idx = this.resourceIndex(c.resource, c.defined);
     const entry = idx >= 0 ? this.suite.resources[idx]! : undefined;
-    const set = this.set(c.principal, idx, c.defined);
+    const endpoint = this.suite.vpcEndpoints === undefined ? undefined : this.suite.vpcEndpoints.get(sourceVpce(c.context) ?? '');
+    const set = this.set(c.principal, idx, c.defined, endpoint);
     const input: RequestInput = { principal, action: c.action, resource: c.resource, context: c.context };
+    if (endpoint?.vpc && !Object.keys(c.context).some((k) => k.toLowerCase() === 'aws:sourcevpc')) {
+      input.context = { ...c.context, 'aws:SourceVpc': { type: 'string', list: false, values: [endpoint.vpc] } };
+    }
+    const org = this.suite.organization;
+    if (org?.id !== undefined) {
+      if (inOrganization(org, principal.account)) input.principalOrgId = org.id;
+      const owner = entry?.owner ?? (/^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(c.resource)?.[1] ?? principal.account);
+      if (inOrganization(org, owner)) input.resourceOrgId = org.id;
+    }
     if (entry) {
       if (entry.owner) input.resourceAccount = entry.owner;
       for (const _ in entry.tags) {
@@ -176,9 +201,9 @@ export class SuiteResolver {
     return idx;
   }
 
-  /** The policy set for a principal and resource entry (-1: none), built once. */
-  set(principalName: string, resourceIndex: number, where?: SourceRef): PolicySet {
-    const key = `${resourceIndex}\u0000${principalName}`;
+  /** The policy set for a principal, resource entry (-1: none) and VPC endpoint, built once. */
+  set(principalName: string, resourceIndex: number, where?: SourceRef, endpoint?: SuiteVpcEndpoint): PolicySet {
+    const key = `${resourceIndex}\u0000${principalName}\u0000${endpoint?.id ?? ''}`;
     let set = this.sets.get(key);
     if (set) return set;
     const sp = this.suitePrincipal(principalName, where);
@@ -201,6 +226,7 @@ export class SuiteResolver {
       boundary: sp.boundary ? this.policy(sp.boundary, 'boundary', sp.defined) : null,
       session: sp.session && sp.session.length ? sp.session.map((n) => this.policy(n, 'session', sp.defined)) : null,
       resource: entry?.policy ? this.policy(entry.policy, resourcePolicyType(entry.arn), entry.defined) : null,
+      endpoint: endpoint ? this.policy(endpoint.policy, 'endpoint', endpoint.defined) : null,
       ...this.org(),
     });
     this.sets.set(key, set);

@@ -154,9 +154,28 @@ const levels = (what: string) =>
     })
     .optional();
 
+export const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8,17}$/;
+
+export const VpcEndpointSchema = z
+  .strictObject({
+    about: z.string().optional().describe('Free text.'),
+    policy: policyName.describe('The endpoint policy: a policy name (resource-based, with Principal). Without an entry, an endpoint allows everything (AWS\'s default policy).'),
+    vpc: z
+      .string()
+      .regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'a VPC id is vpc- and 8 or 17 hex digits, e.g. vpc-1a2b3c4d' })
+      .optional()
+      .describe('The VPC of the endpoint: fills aws:SourceVpc for requests through it (unless the case sets it).'),
+  })
+  .describe('A VPC endpoint (by id): its policy applies to every case whose context has aws:SourceVpce = this id.');
+
 export const OrganizationSchema = z
   .strictObject({
     about: z.string().optional().describe('Free text.'),
+    id: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, { error: 'an organization id is o- and 10 to 32 lower-case letters or digits, e.g. o-a1b2c3d4e5' })
+      .optional()
+      .describe('The organization id: fills aws:PrincipalOrgID and aws:ResourceOrgID for accounts in the organization (unless a case sets them).'),
     scps: levels('scps').describe('Service control policies: one list of policy names per level, root first, account last.'),
     rcps: levels('rcps').describe('Resource control policies: one list of policy names per level, root first, account last.'),
     managementAccount: accountId.optional().describe('The management account (SCPs and RCPs do not restrict it).'),
@@ -253,6 +272,10 @@ export const SuiteFileSchema = z
       .optional()
       .describe('Resource ARN (or ARN pattern) → owner, resource-based policy, tags.'),
     organization: OrganizationSchema.optional(),
+    vpcEndpoints: z
+      .record(z.string().regex(VPC_ENDPOINT_ID, { error: 'a VPC endpoint id is vpce- and 8 or 17 hex digits, e.g. vpce-1a2b3c4d' }), VpcEndpointSchema)
+      .optional()
+      .describe('VPC endpoint id → its policy (and VPC). A case goes through an endpoint when its context has aws:SourceVpce.'),
     context: ContextSchema.optional().describe('Context defaults for every case; a case\'s own context overrides per key.'),
     cases: z.array(CaseSchema, { error: 'cases is a list of cases (each starting with "- name: …")' }).optional().describe('The cases.'),
     properties: z
@@ -269,6 +292,7 @@ export type PropertyInput = z.output<typeof PropertySchema>;
 export type PrincipalInputSpec = z.output<typeof PrincipalSchema>;
 export type ResourceInput = z.output<typeof ResourceSchema>;
 export type OrganizationInput = z.output<typeof OrganizationSchema>;
+export type VpcEndpointInput = z.output<typeof VpcEndpointSchema>;
 export type ContextInput = z.output<typeof ContextSchema>;
 export type ContextValueInput = z.output<typeof ContextValueSchema>;
 export type PolicyDefinition = z.output<typeof PolicyDefinitionSchema>;

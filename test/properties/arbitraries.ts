@@ -371,7 +371,7 @@ export function statementArb(type: DocType, opts: StatementOptions = {}): fc.Arb
       const s: Json = {};
       if (r.sid !== undefined) s.Sid = r.sid;
       let effect = r.effect;
-      if (type === 'resource') {
+      if (type === 'resource' || type === 'endpoint') {
         // NotPrincipal is only allowed with Deny (spec §2.2).
         if (r.principalMode < 15 && !(opts.effect === 'Allow')) {
           effect = 'Deny';
@@ -381,15 +381,20 @@ export function statementArb(type: DocType, opts: StatementOptions = {}): fc.Arb
       s.Effect = effect;
       if (r.notAction < 15) s.NotAction = r.actions;
       else s.Action = r.actions;
-      const resourceOptional = type === 'resource';
+      const resourceOptional = type === 'resource' || type === 'endpoint';
       if (resourceOptional && r.resourceMode < 25) {
         /* no Resource: the statement applies to the resource the policy is attached to */
       } else if (r.resourceMode % 100 >= 85) s.NotResource = r.resources;
       else s.Resource = r.resources;
-      if (r.condition !== undefined) s.Condition = r.condition;
+      if (r.condition !== undefined && !(type === 'endpoint' && endpointRestricted(r.condition))) s.Condition = r.condition;
       // Element order is irrelevant in JSON; put Effect first for readability in counterexamples.
       return { ...(s.Sid !== undefined ? { Sid: s.Sid } : {}), Effect: s.Effect, ...s };
     });
+}
+
+/** Conditions a VPC endpoint policy may not hold (Like wildcards, system-generated identifier keys; spec §1.8). */
+function endpointRestricted(condition: Json): boolean {
+  return Object.entries(condition).some(([op, block]) => /Like/.test(op) || Object.keys(block as Json).some((k) => /^aws:(principalaccount|sourceaccount|resourceaccount|sourcevpce?|principalorgid|resourceorgid)$/i.test(k)));
 }
 
 export function rcpFullAccess(): Json {
@@ -572,6 +577,14 @@ export interface Scenario {
 
 export function scenarioArb(batch: number, world: WorldOptions = {}, request: RequestOptions = {}): fc.Arbitrary<Scenario> {
   return fc.record({ world: worldArb(world), requests: fc.array(requestArb(request), { minLength: Math.ceil(batch / 2), maxLength: batch }) });
+}
+
+/** Scenarios whose requests come through a VPC endpoint with a policy (spec §1.8), half the time the default one. */
+export function endpointScenarioArb(batch: number): fc.Arbitrary<Scenario> {
+  const defaultPolicy: Json = { Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] };
+  return fc
+    .record({ sc: scenarioArb(batch), doc: fc.oneof(fc.constant(defaultPolicy), documentArb('endpoint', { maxStatements: 3 })) })
+    .map(({ sc, doc }) => ({ ...sc, world: { ...sc.world, endpoint: policy('vpce', 'endpoint', doc) } }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ export function compileWorld(engine: Engine, w: World): PolicySet {
     boundary: w.boundary ? c(w.boundary) : null,
     session: w.session ? w.session.map(c) : null,
     resource: w.resource ? c(w.resource) : null,
+    endpoint: w.endpoint ? c(w.endpoint) : null,
     scps: w.scps.map((level) => level.map(c)),
     rcps: w.rcps.map((level) => level.map(c)),
     ...(w.organization ? { organization: w.organization } : {}),

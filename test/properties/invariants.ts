@@ -9,6 +9,7 @@ import {
   A,
   KEYS,
   condEntryArb,
+  endpointScenarioArb,
   mapWorld,
   prng,
   recase,
@@ -104,11 +105,12 @@ export function addStatement(w: World, at: Placement, stmt: Json): { world: Worl
       id = put(out.session, 'added_session');
       break;
     case 'boundary':
-    case 'resource': {
-      const field = at.type === 'boundary' ? 'boundary' : 'resource';
+    case 'resource':
+    case 'endpoint': {
+      const field = at.type;
       const cur = out[field];
       if (!cur) {
-        out[field] = freshPolicy(field === 'boundary' ? 'boundary' : 'rbp', at.type, stmt);
+        out[field] = freshPolicy(field === 'boundary' ? 'boundary' : field === 'resource' ? 'rbp' : 'vpce', at.type, stmt);
         id = `${out[field]!.name}#0`;
       } else {
         const r = insertInto(cur, stmt, at.position);
@@ -188,7 +190,7 @@ export const denyWins: Invariant<{ world: World; req: Req; at: Placement; stmt: 
           const app = applicability(withLevels, r);
           // A resource policy applies to everyone (Principal "*"); a boundary to every IAM caller
           // (one is created when the world has none).
-          const applies: Record<DocType, boolean> = { identity: app.identity, boundary: app.identity, session: app.session, resource: true, scp: app.scp, rcp: app.rcp };
+          const applies: Record<DocType, boolean> = { identity: app.identity, boundary: app.identity, session: app.session, resource: true, endpoint: false, scp: app.scp, rcp: app.rcp };
           const types = TYPES.filter((t) => applies[t]);
           const type = types[typePick % types.length]!;
           return matchingStatementArb('Deny', type, req).map((stmt) => ({ world, req, at: { ...at, type }, stmt }));
@@ -624,6 +626,23 @@ export const agreesWithReference: Invariant<Scenario> = {
     }),
 };
 
+export const endpointAgreesWithReference: Invariant<Scenario> = {
+  id: 'endpoint-reference',
+  title: 'through a VPC endpoint, the engine agrees with the reference evaluator (the endpoint policy is a ceiling, §1.8)',
+  runs: 100,
+  property: (engine) =>
+    fc.property(endpointScenarioArb(BATCH), (sc) => {
+      const set = compileWorld(engine, sc.world);
+      for (const req of sc.requests) {
+        const o = decide(engine, set, req);
+        stats.reference++;
+        const ref = referenceDecide(sc.world, realRequest(req));
+        const refBy = [...ref.decidedBy].sort();
+        check(o.decision === ref.decision && o.decidedBy.join() === refBy.join(), () => `engine ${show(o)} vs reference ${ref.decision} [${refBy.join(', ')}] for ${JSON.stringify(req)}`);
+      }
+    }),
+};
+
 type GlobToken = string | { literal: string } | { slot: number };
 
 const globCaseArb = fc.record({
@@ -719,6 +738,7 @@ export const INVARIANTS: readonly Invariant<any>[] = [
   negationIsComplement,
   ifExistsSemantics,
   agreesWithReference,
+  endpointAgreesWithReference,
   globAgrees,
   globAdversarial,
   fastAgreesWithExplain,

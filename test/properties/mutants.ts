@@ -123,6 +123,13 @@ export const MUTANTS: readonly Mutant[] = [
     caughtBy: ['reference'],
   },
   {
+    id: 'endpoint-ignored',
+    defect: 'a VPC endpoint policy does not cap requests through the endpoint (spec §1.8)',
+    file: 'decide.ts',
+    edits: [['    endpoint: set.endpoint !== null,', '    endpoint: false,']],
+    caughtBy: ['endpoint-reference'],
+  },
+  {
     id: 'action-case-sensitive',
     defect: 'actions are compared case-sensitively',
     file: 'action.ts',

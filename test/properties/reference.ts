@@ -15,7 +15,7 @@ import type { ContextValue, Decision, Principal, Request } from '../../src/engin
 /** A named policy document as the JSON a user writes. */
 export interface PolicyDoc {
   name: string;
-  type: 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp';
+  type: 'identity' | 'resource' | 'boundary' | 'session' | 'scp' | 'rcp' | 'endpoint';
   doc: Record<string, unknown>;
 }
 
@@ -26,6 +26,8 @@ export interface World {
   /** null: no session policy was passed. */
   session: PolicyDoc[] | null;
   resource: PolicyDoc | null;
+  /** The VPC endpoint the request comes through, when there is one (§1.8). */
+  endpoint?: PolicyDoc | null;
   /** Per organization level, root first. */
   scps: PolicyDoc[][];
   rcps: PolicyDoc[][];
@@ -693,10 +695,12 @@ export function referenceDecide(world: World, req: Request): RefResult {
   const boundary = app.boundary ? matching([world.boundary!], false) : [];
   const session = app.session && world.session ? matching(world.session, false) : [];
   const resource = world.resource ? matching([world.resource], true) : [];
+  // §1.8: the endpoint policy names principals like a resource policy (any form that names the caller counts).
+  const endpoint = world.endpoint ? matching([world.endpoint], true) : [];
   const scps = app.scp ? world.scps.map((level) => matching(level, false)) : [];
   const rcps = app.rcp ? world.rcps.map((level) => matching(level, false)) : [];
 
-  const all = [...identity, ...boundary, ...session, ...resource, ...scps.flat(), ...rcps.flat()];
+  const all = [...identity, ...boundary, ...session, ...resource, ...endpoint, ...scps.flat(), ...rcps.flat()];
   const denies = all.filter((h) => h.deny);
   if (denies.length > 0) return { decision: 'explicitDeny', decidedBy: denies.map((h) => h.id) };
   // §1.9: a refusal outranks every Allow (matching Denies above still name themselves).
@@ -712,6 +716,9 @@ export function referenceDecide(world: World, req: Request): RefResult {
 
   // SCPs (§1.1 step 4): an Allow at every level, root to account.
   if (app.scp && scps.some((level) => allows(level).length === 0)) return implicitDeny;
+
+  // §1.8: the endpoint policy is a ceiling on every request through it, whoever the caller.
+  if (world.endpoint && allows(endpoint).length === 0) return implicitDeny;
 
   const rbp = allows(resource).reduce<Strength>((best, h) => (RANK[h.strength] > RANK[best] ? h.strength : best), 'none');
 
