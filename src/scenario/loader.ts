@@ -50,6 +50,7 @@ import { resourcePolicyType, sourceVpce } from './resolve.ts';
 import { parseReference, referenceMatches } from './refs.ts';
 import { parseInstant } from '../policy/values.ts';
 import { displayPath } from '../display-path.ts';
+import { AWS_MANAGED_ARN, AwsManagedError, awsManagedPolicy, type AwsManagedPolicy } from '../policy/aws-managed.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
 
 export interface LoadOptions {
@@ -576,28 +577,48 @@ class SuiteBuilder {
 
   // ---- policies ----
 
+  /** A policy JSON file named by a definition: its absolute path, text and document. */
+  private readPolicyFile(def: Def<PolicyDefinition>, value: string, path: PathSegment[]): { abs: string; text: string; document: unknown } {
+    const { name, file } = def;
+    const abs = resolve(dirname(file.path), value);
+    const shown = this.loader.display(abs);
+    let text: string;
+    try {
+      if (statSync(abs).isDirectory()) throw new Error('directory');
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      throw this.err(file, path, `policy ${JSON.stringify(name)}: file ${JSON.stringify(value)} not found (${shown}); paths are relative to ${file.display}`);
+    }
+    try {
+      return { abs, text, document: JSON.parse(text) };
+    } catch {
+      const findings = readPolicy(text, { name, type: 'identity', file: shown }).findings.filter((f) => f.severity === 'error');
+      throw this.policyError(findings, `policy ${JSON.stringify(name)}: ${shown} is not valid JSON`, file, path);
+    }
+  }
+
   private resolvePolicies(): void {
     for (const def of this.defs.policies.values()) {
       const { name, value, file } = def;
       const defined = this.ref(file, def.path, true);
-      if (typeof value === 'string') {
-        const abs = resolve(dirname(file.path), value);
-        const shown = this.loader.display(abs);
-        let text: string;
+      if (typeof value === 'string' && AWS_MANAGED_ARN.test(value)) {
+        let managed: AwsManagedPolicy;
         try {
-          if (statSync(abs).isDirectory()) throw new Error('directory');
-          text = readFileSync(abs, 'utf8');
-        } catch {
-          throw this.err(file, def.path, `policy ${JSON.stringify(name)}: file ${JSON.stringify(value)} not found (${shown}); paths are relative to ${file.display}`);
+          managed = awsManagedPolicy(value);
+        } catch (e) {
+          if (e instanceof AwsManagedError) throw this.err(file, def.path, `policy ${JSON.stringify(name)}: ${e.message}`);
+          throw e;
         }
-        let document: unknown;
-        try {
-          document = JSON.parse(text);
-        } catch {
-          const findings = readPolicy(text, { name, type: 'identity', file: shown }).findings.filter((f) => f.severity === 'error');
-          throw this.policyError(findings, `policy ${JSON.stringify(name)}: ${shown} is not valid JSON`, file, def.path);
-        }
+        const text = JSON.stringify(managed.document, null, 2);
+        const awsManaged = { arn: managed.arn, source: `${managed.source} (default version ${managed.versionId})` };
+        this.policies.set(name, { name, document: managed.document, text, awsManaged, defined, usedAs: [], compiled: new Map() });
+      } else if (typeof value === 'string') {
+        const { abs, text, document } = this.readPolicyFile(def, value, def.path);
         this.policies.set(name, { name, document, text, path: abs, defined, usedAs: [], compiled: new Map() });
+      } else if (isAwsManagedCopy(value)) {
+        const { abs, text, document } = this.readPolicyFile(def, value.file, [...def.path, 'file']);
+        const awsManaged = { arn: value.arn, source: this.loader.display(abs) };
+        this.policies.set(name, { name, document, text, path: abs, awsManaged, defined, usedAs: [], compiled: new Map() });
       } else {
         const document = value;
         this.policies.set(name, { name, document, text: JSON.stringify(document, null, 2), defined, usedAs: [], compiled: new Map() });
@@ -637,8 +658,9 @@ class SuiteBuilder {
     for (const p of this.policies.values()) {
       const def = this.defs.policies.get(p.name)!;
       for (const type of p.usedAs) {
-        const file = p.path !== undefined ? this.loader.display(p.path) : def.file.display;
-        const input: string | JsonNode = p.path !== undefined ? p.text : def.file.doc.node(def.path);
+        // A file's text; an AWS managed policy's document as JSON text, shown as its ARN; an inline document's YAML node.
+        const file = p.path !== undefined ? this.loader.display(p.path) : (p.awsManaged?.arn ?? def.file.display);
+        const input: string | JsonNode = p.path !== undefined || p.awsManaged ? p.text : def.file.doc.node(def.path);
         let compiled: CompiledPolicy;
         try {
           compiled = compilePolicy(input, { name: p.name, type, file });
@@ -652,6 +674,8 @@ class SuiteBuilder {
             def.path,
           );
         }
+        // The customer quotas (6,144 characters …) do not bind AWS's own policies.
+        if (p.awsManaged) compiled.findings = compiled.findings.filter((f) => !/^Policy size exceeds .* quota$/.test(f.code));
         p.compiled.set(type, compiled);
       }
     }
@@ -1075,6 +1099,10 @@ class SuiteBuilder {
     });
     return out;
   }
+}
+
+function isAwsManagedCopy(v: PolicyDefinition): v is { arn: string; file: string } {
+  return typeof v === 'object' && typeof (v as { arn?: unknown }).arn === 'string' && typeof (v as { file?: unknown }).file === 'string';
 }
 
 function kindText(kind: Principal['kind']): string {

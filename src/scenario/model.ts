@@ -29,6 +29,12 @@ export interface SuitePolicy {
   text: string;
   /** The policy JSON file, when the suite names one (absolute path). */
   path?: string;
+  /**
+   * An AWS managed policy (defined by ARN, or as an {arn, file} copy): the stack attaches the ARN,
+   * never creates it. `source` says where the tested document came from (the package and its
+   * version, or the copy's file).
+   */
+  awsManaged?: { arn: string; source: string };
   /** Where the suite defines the name. */
   defined: SourceRef;
   /** How the suite uses the policy; a name used with two types is compiled (and validated) per type. */

@@ -261,7 +261,7 @@ export class SuiteResolver {
     let c = this.compiled.get(key);
     if (c) return c;
     try {
-      c = compilePolicy(sp.path ? sp.text : (sp.document as object), { name, type, file: sp.path ?? this.suite.file });
+      c = compilePolicy(sp.path || sp.awsManaged ? sp.text : (sp.document as object), { name, type, file: sp.path ?? sp.awsManaged?.arn ?? this.suite.file });
     } catch (e) {
       if (e instanceof PolicyError) {
         const errors = e.findings.filter((f) => f.severity === 'error');

