@@ -30,14 +30,20 @@ Options:
   --record            with --against aws: record the simulator's answers for --against recorded
   --strict            fail cases whose outcome rests on an assumption (README "Known
                       differences / assumptions"; the JSON report lists them per case)
+  --coverage          statement coverage of the policies by the cases: per policy which
+                      statements decided a case, matched but never decided, never matched, and
+                      per condition key present-true / present-false / absent
+  --coverage-min N    exit 1 when fewer than N % of the statements decided a case
+  --coverage-file F   write coverage to F: lcov (.info/.lcov), Cobertura (.xml) or JSON (.json)
+  --coverage-format X lcov | cobertura | json, when F's extension does not say
   --no-properties     skip property checks
   --seed N            fast-check seed for property checks (default: fixed, so runs reproduce)
   --quiet             pretty: only failures and the summary; no progress line
   --verbose           pretty: list every passing case, however many
   -h, --help          this help
 
-Exit codes: 0 all passed · 1 a case failed (or every case was skipped: nothing was checked)
-· 2 the input could not be used (file:line:column) · 3 internal error.
+Exit codes: 0 all passed · 1 a case failed (or every case was skipped: nothing was checked;
+or coverage below --coverage-min) · 2 the input could not be used (file:line:column) · 3 internal error.
 `;
 
 export const EXPLAIN_HELP = `Usage:

@@ -39,6 +39,10 @@ const OPTIONS = {
   against: { type: 'string' },
   record: { type: 'boolean' },
   strict: { type: 'boolean' },
+  coverage: { type: 'boolean' },
+  'coverage-min': { type: 'string' },
+  'coverage-file': { type: 'string' },
+  'coverage-format': { type: 'string' },
   'no-properties': { type: 'boolean' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -47,6 +51,26 @@ const OPTIONS = {
 } as const;
 
 const AGAINST = ['local', 'aws', 'recorded'] as const;
+const COVERAGE_FORMATS = ['lcov', 'cobertura', 'json'] as const;
+type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
+
+/** --coverage-format, else from the file's extension (.info/.lcov, .xml, .json). */
+function coverageFormat(file: string, format: string | undefined): CoverageFormat {
+  if (format !== undefined) return oneOf(format, COVERAGE_FORMATS, '--coverage-format', TEST_HELP);
+  const ext = /\.([^./\\]+)$/.exec(file)?.[1]?.toLowerCase();
+  if (ext === 'info' || ext === 'lcov') return 'lcov';
+  if (ext === 'xml') return 'cobertura';
+  if (ext === 'json') return 'json';
+  throw new CliUsageError(`--coverage-file ${file}: say which format with --coverage-format lcov|cobertura|json (or name the file .info, .xml or .json)`, TEST_HELP);
+}
+
+/** --coverage-min: a percentage of statements, 0–100. */
+function coverageMin(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const n = m ? Number(m[1]) : NaN;
+  if (!(n >= 0 && n <= 100)) throw new CliUsageError(`--coverage-min takes a percentage of statements from 0 to 100 (got "${text}")`, TEST_HELP);
+  return n;
+}
 
 /** The reporter named on the command line, found before full parsing so usage errors use it too. */
 function peekReporter(argv: string[]): Reporter {
@@ -85,6 +109,10 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     const selection: SelectOptions = { ...(o.filter !== undefined ? { filter: o.filter } : {}), ...(shard ? { shard } : {}), properties: withProps };
     if (o.seed !== undefined && !/^-?\d+$/.test(o.seed)) throw new CliUsageError(`--seed takes an integer (got "${o.seed}")`, TEST_HELP);
     const seed = o.seed !== undefined ? Number(o.seed) : undefined;
+    const minCoverage = o['coverage-min'] !== undefined ? coverageMin(o['coverage-min']) : undefined;
+    if (o['coverage-format'] !== undefined && o['coverage-file'] === undefined) throw new CliUsageError('--coverage-format needs --coverage-file FILE', TEST_HELP);
+    const coverageOut = o['coverage-file'] !== undefined ? { file: resolve(io.cwd, o['coverage-file']), format: coverageFormat(o['coverage-file'], o['coverage-format']) } : undefined;
+    const wantCoverage = o.coverage === true || minCoverage !== undefined || coverageOut !== undefined;
     const notes = [shard ? `shard ${shard.index}/${shard.count}` : '', against !== 'local' ? `against ${against}` : ''];
     const note = notes.filter(Boolean).join(', ');
     if (note) ctx.note = note;
@@ -120,11 +148,24 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
       });
     }
     progress.done();
+    // Coverage is a second, traced pass over the selected cases: runs without it pay nothing.
+    const coverage = wantCoverage ? (await import('../analysis/coverage.ts')).computeCoverage(selectSuites(suites, selection), { cwd: io.cwd }) : undefined;
     const ran = performance.now();
     ctx.durationMs = ran - started;
-    const text = differential ?? reporter.report(run, ctx);
+    let text = differential ?? reporter.report(run, ctx);
+    const formats = coverage ? await import('../analysis/coverage-formats.ts') : undefined;
+    if (coverage && formats && o.coverage) {
+      // pretty and json carry coverage in their output; junit and github output is XML / workflow commands, so it goes to stderr.
+      if (reporter.name === 'pretty') text += formats.formatCoveragePretty(coverage, { color: ctx.color });
+      else if (reporter.name === 'json') text = text.replace(/\}\n?$/, `,"coverage":${JSON.stringify(coverage)}}\n`);
+      else io.stderr.write(formats.formatCoveragePretty(coverage, { color: useColor(io.stderr, io.env) }));
+    }
     const formatted = performance.now();
     emit(text);
+    if (coverage && formats && coverageOut) {
+      const { file, format } = coverageOut;
+      writeOut(file, format === 'lcov' ? formats.formatLcov(coverage) : format === 'cobertura' ? formats.formatCobertura(coverage) : `${JSON.stringify(coverage, null, 2)}\n`);
+    }
     if (reporter.name === 'pretty' && !ctx.quiet) {
       const ran = new Set(run.results.map((r) => r.suite)); // the suites --filter / --shard kept
       io.stderr.write(formatPolicyWarnings(suites.filter((s) => ran.has(s.name)), io.cwd));
@@ -149,7 +190,16 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
         process.once('exit', () => process.stderr.write(`iamspec-profile-exit ${Math.round(performance.now())}\n`));
       }
     }
-    return exitCodeOf(run);
+    const code = exitCodeOf(run);
+    if (coverage && formats && minCoverage !== undefined) {
+      const { decided, statements, percent } = coverage.summary;
+      if (decided * 100 < minCoverage * statements) {
+        io.stderr.write(`iamspec: coverage ${percent}% of statements (${decided}/${statements} decided a case) is below --coverage-min ${minCoverage}%\n`);
+        return code === EXIT.ok ? EXIT.failed : code;
+      }
+      if (!ctx.quiet && !o.coverage) io.stderr.write(`${formats.coverageSummaryLine(coverage)}\n`);
+    }
+    return code;
   } catch (e) {
     progressDone();
     const problem = toProblem(e);

@@ -51,6 +51,8 @@ export interface CompiledCondition {
   test(ctx: ContextMap): boolean;
   /** The first entry (in written order) that is false, with the request's values and the policy's values; null if all are true. Used only for explanations (may allocate). */
   firstFailure(ctx: ContextMap): ConditionFailure | null;
+  /** Each entry's truth value for this request, in written order (coverage: src/analysis; allocates). */
+  outcomes(ctx: ContextMap): boolean[];
   /** Lower-cased keys the condition reads (condition keys and variables in values). */
   keys: string[];
   /** Cheap: could a recorded assumption decide this condition for this request? (src/engine/assumptions.ts) */
@@ -734,6 +736,10 @@ class Compiled implements CompiledCondition {
   firstFailure(ctx: ContextMap): ConditionFailure | null {
     for (const e of this.entries) if (!e.test(ctx)) return e.failure(ctx);
     return null;
+  }
+
+  outcomes(ctx: ContextMap): boolean[] {
+    return this.entries.map((e) => e.test(ctx));
   }
 }
 
