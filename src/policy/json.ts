@@ -85,18 +85,48 @@ class Lines {
  * node when the text is not JSON; findings carry code 'Json syntax error' or 'Invalid character'.
  */
 export function parseJson(text: string): JsonResult {
-  const findings: Finding[] = [];
-  const n = text.length;
+  const scan = scanCharacters(text);
+  const lines = new Lines(scan.lineStarts);
+  const findings: Finding[] = scan.bad.map((b) => ({
+    code: 'Invalid character',
+    severity: 'error',
+    message: b.message,
+    position: lines.at(b.offset),
+    path: '',
+  }));
+  let node: JsonNode | undefined;
+  try {
+    node = new JsonReader(text, lines).document();
+  } catch (e) {
+    if (!(e instanceof SyntaxFailure)) throw e;
+    // A disallowed character already has its own finding at the same place.
+    if (!scan.badOffsets.has(e.offset)) {
+      findings.push({ code: 'Json syntax error', severity: 'error', message: e.message, position: lines.at(e.offset), path: '' });
+    }
+  }
+  findings.sort(byPosition);
+  return node ? { node, findings } : { findings };
+}
 
-  // One pass for line starts and disallowed characters.
-  const starts = [0];
+interface CharacterScan {
+  lineStarts: number[];
+  /** Offsets of disallowed characters (all of them: a syntax error there is not reported twice). */
+  badOffsets: Set<number>;
+  /** The first MAX_CHAR_FINDINGS of them with a message, then one "more follow". */
+  bad: { offset: number; message: string }[];
+}
+
+/** One pass over the text for line starts and characters IAM does not accept. */
+function scanCharacters(text: string): CharacterScan {
+  const n = text.length;
+  const lineStarts = [0];
   const badOffsets = new Set<number>();
   const bad: { offset: number; message: string }[] = [];
   for (let k = 0; k < n; k++) {
     const c = text.charCodeAt(k);
-    if (c === 0x0a) starts.push(k + 1);
+    if (c === 0x0a) lineStarts.push(k + 1);
     else if (c === 0x0d) {
-      if (text.charCodeAt(k + 1) !== 0x0a) starts.push(k + 1);
+      if (text.charCodeAt(k + 1) !== 0x0a) lineStarts.push(k + 1);
     } else if (!isAllowedPolicyChar(c)) {
       badOffsets.add(k);
       let cp = c;
@@ -113,263 +143,246 @@ export function parseJson(text: string): JsonResult {
         bad.push({ offset: at, message: `more disallowed characters follow (only the first ${MAX_CHAR_FINDINGS} are listed)` });
     }
   }
-  const lines = new Lines(starts);
-  for (const b of bad) {
-    findings.push({ code: 'Invalid character', severity: 'error', message: b.message, position: lines.at(b.offset), path: '' });
+  return { lineStarts, badOffsets, bad };
+}
+
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/** Single-character escapes after a backslash, and what they stand for. */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = Object.assign(Object.create(null), {
+  '"': '"',
+  '\\': '\\',
+  '/': '/',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+});
+
+/** The recursive-descent reader: one instance per document, `i` the read offset. */
+class JsonReader {
+  private i = 0;
+  private readonly n: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly lines: Lines,
+  ) {
+    this.n = text.length;
+    if (text.charCodeAt(0) === 0xfeff) this.i = 1; // BOM: already reported by the scan; read on past it
   }
 
-  let i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1; // BOM: already reported above; read on past it
+  /** The whole text as one value; throws SyntaxFailure. */
+  document(): JsonNode {
+    this.skipWs();
+    if (this.i >= this.n) this.fail('the document is empty: a policy is a JSON object', 0);
+    const node = this.value(0);
+    this.skipWs();
+    if (this.i < this.n) this.fail('unexpected text after the end of the JSON document', this.i);
+    return node;
+  }
 
-  const fail = (message: string, offset: number): never => {
+  private fail(message: string, offset: number): never {
     throw new SyntaxFailure(message, offset);
-  };
+  }
 
-  const skipWs = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
+  private skipWs(): void {
+    const { text, n } = this;
+    while (this.i < n) {
+      const c = text.charCodeAt(this.i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.i++;
       else break;
     }
-  };
+  }
 
-  const span = (from: number, to: number): Span => ({ start: lines.at(from), end: lines.at(to) });
+  private span(from: number, to: number): Span {
+    return { start: this.lines.at(from), end: this.lines.at(to) };
+  }
 
   /** A short description of what stands at `at`, with a hint for common mistakes. */
-  const unexpected = (at: number, expected: string): never => {
-    if (at >= n) fail(`unexpected end of input: expected ${expected}`, at);
+  private unexpected(at: number, expected: string): never {
+    const { text, n } = this;
+    if (at >= n) this.fail(`unexpected end of input: expected ${expected}`, at);
     const c = text[at]!;
-    if (c === "'") fail(`JSON strings and keys use double quotes ("), not single quotes`, at);
-    if (c === '/' && (text[at + 1] === '/' || text[at + 1] === '*')) fail('comments are not allowed in JSON', at);
+    if (c === "'") this.fail(`JSON strings and keys use double quotes ("), not single quotes`, at);
+    if (c === '/' && (text[at + 1] === '/' || text[at + 1] === '*')) this.fail('comments are not allowed in JSON', at);
     let end = at;
     while (end < n && end - at < 32 && /[A-Za-z0-9_$.+-]/.test(text[end]!)) end++;
     const word = end > at ? text.slice(at, end) : c;
     const lower = word.toLowerCase();
     if (word !== lower && (lower === 'true' || lower === 'false' || lower === 'null'))
-      fail(`JSON literals are lowercase: write ${lower}, not ${word}`, at);
-    if (word === 'NaN' || word === 'Infinity' || word === 'undefined') fail(`${word} is not a JSON value`, at);
-    return fail(`unexpected ${JSON.stringify(word)}: expected ${expected}`, at);
-  };
+      this.fail(`JSON literals are lowercase: write ${lower}, not ${word}`, at);
+    if (word === 'NaN' || word === 'Infinity' || word === 'undefined') this.fail(`${word} is not a JSON value`, at);
+    return this.fail(`unexpected ${JSON.stringify(word)}: expected ${expected}`, at);
+  }
 
-  const parseString = (): { value: string; start: number; end: number } => {
-    const start = i;
-    i++; // opening quote
-    let value = '';
-    let chunk = i;
-    for (;;) {
-      if (i >= n) fail('unterminated string: no closing " before the end of input', start);
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        value += text.slice(chunk, i);
-        i++;
-        return { value, start, end: i };
-      }
-      if (c === 0x5c) {
-        value += text.slice(chunk, i);
-        const esc = text[i + 1];
-        if (esc === undefined) fail('unterminated string: no closing " before the end of input', start);
-        switch (esc) {
-          case '"':
-            value += '"';
-            break;
-          case '\\':
-            value += '\\';
-            break;
-          case '/':
-            value += '/';
-            break;
-          case 'b':
-            value += '\b';
-            break;
-          case 'f':
-            value += '\f';
-            break;
-          case 'n':
-            value += '\n';
-            break;
-          case 'r':
-            value += '\r';
-            break;
-          case 't':
-            value += '\t';
-            break;
-          case 'u': {
-            const hex = text.slice(i + 2, i + 6);
-            if (!/^[0-9A-Fa-f]{4}$/.test(hex)) fail('bad escape: \\u must be followed by four hex digits', i);
-            value += String.fromCharCode(parseInt(hex, 16));
-            i += 4;
-            break;
-          }
-          default:
-            fail(
-              `bad escape "\\${esc}": JSON allows only \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX`,
-              i,
-            );
-        }
-        i += 2;
-        chunk = i;
-        continue;
-      }
-      if (c === 0x0a || c === 0x0d) fail('unterminated string: no closing " before the end of the line', start);
-      if (c < 0x20) {
-        fail(
-          `control character U+${c.toString(16).toUpperCase().padStart(4, '0')} in a string must be escaped${c === 9 ? ' (write \\t)' : ''}`,
-          i,
-        );
-      }
-      i++;
-    }
-  };
-
-  const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-  const parseNumber = (): JsonNode => {
-    const start = i;
-    if (text.charCodeAt(i) === 0x2d) i++;
-    if (!isDigit(text.charCodeAt(i))) unexpected(i, 'a digit after "-"');
-    if (text.charCodeAt(i) === 0x30) {
-      i++;
-      if (isDigit(text.charCodeAt(i))) fail('numbers must not have leading zeros (write it as a string if it is an id)', start);
-    } else {
-      while (isDigit(text.charCodeAt(i))) i++;
-    }
-    if (text.charCodeAt(i) === 0x2e) {
-      i++;
-      if (!isDigit(text.charCodeAt(i))) unexpected(i, 'a digit after "."');
-      while (isDigit(text.charCodeAt(i))) i++;
-    }
-    const e = text.charCodeAt(i);
-    if (e === 0x65 || e === 0x45) {
-      i++;
-      const s = text.charCodeAt(i);
-      if (s === 0x2b || s === 0x2d) i++;
-      if (!isDigit(text.charCodeAt(i))) unexpected(i, 'a digit in the exponent');
-      while (isDigit(text.charCodeAt(i))) i++;
-    }
-    const raw = text.slice(start, i);
-    return { kind: 'number', value: Number(raw), raw, span: span(start, i) };
-  };
-
-  const parseValue = (depth: number): JsonNode => {
-    skipWs();
-    if (i >= n) unexpected(i, 'a value');
+  private value(depth: number): JsonNode {
+    this.skipWs();
+    const { text, i } = this;
+    if (i >= this.n) this.unexpected(i, 'a value');
     const c = text.charCodeAt(i);
-    if (c === 0x7b) return parseObject(depth + 1);
-    if (c === 0x5b) return parseArray(depth + 1);
+    if (c === 0x7b) return this.object(depth + 1);
+    if (c === 0x5b) return this.array(depth + 1);
     if (c === 0x22) {
-      const s = parseString();
-      return { kind: 'string', value: s.value, span: span(s.start, s.end) };
+      const s = this.string();
+      return { kind: 'string', value: s.value, span: this.span(s.start, s.end) };
     }
-    if (c === 0x2d || isDigit(c)) return parseNumber();
+    if (c === 0x2d || isDigit(c)) return this.number();
     for (const [word, node] of LITERALS) {
       if (text.startsWith(word, i)) {
-        const start = i;
-        i += word.length;
-        return { ...node, span: span(start, i) } as JsonNode;
+        this.i += word.length;
+        return { ...node, span: this.span(i, this.i) } as JsonNode;
       }
     }
-    return unexpected(i, 'a value');
-  };
+    return this.unexpected(i, 'a value');
+  }
 
-  const tooDeep = (at: number): never =>
-    fail(`nesting deeper than ${MAX_JSON_DEPTH} levels: no IAM policy needs this`, at);
-
-  const parseObject = (depth: number): JsonNode => {
-    const start = i;
-    if (depth > MAX_JSON_DEPTH) tooDeep(start);
-    i++;
-    const entries: JsonEntry[] = [];
-    skipWs();
-    if (text.charCodeAt(i) === 0x7d) {
-      i++;
-      return { kind: 'object', entries, span: span(start, i) };
-    }
+  private string(): { value: string; start: number; end: number } {
+    const { text, n } = this;
+    const start = this.i;
+    this.i++; // opening quote
+    let value = '';
+    let chunk = this.i;
     for (;;) {
-      skipWs();
-      if (text.charCodeAt(i) !== 0x22) unexpected(i, 'a double-quoted key');
-      const key = parseString();
-      skipWs();
-      if (text.charCodeAt(i) !== 0x3a) unexpected(i, `":" after the key ${JSON.stringify(key.value)}`);
-      i++;
-      const value = parseValue(depth);
-      entries.push({ key: key.value, keySpan: span(key.start, key.end), value });
-      skipWs();
+      const i = this.i;
+      if (i >= n) this.fail('unterminated string: no closing " before the end of input', start);
       const c = text.charCodeAt(i);
-      if (c === 0x2c) {
-        const comma = i;
-        i++;
-        skipWs();
-        if (text.charCodeAt(i) === 0x7d) fail('trailing comma: remove the "," before "}"', comma);
+      if (c === 0x22) {
+        this.i++;
+        return { value: value + text.slice(chunk, i), start, end: this.i };
+      }
+      if (c === 0x5c) {
+        value += text.slice(chunk, i) + this.escape(start);
+        chunk = this.i;
         continue;
       }
-      if (c === 0x7d) {
-        i++;
-        return { kind: 'object', entries, span: span(start, i) };
+      if (c === 0x0a || c === 0x0d) this.fail('unterminated string: no closing " before the end of the line', start);
+      if (c < 0x20) {
+        const hex = c.toString(16).toUpperCase().padStart(4, '0');
+        this.fail(`control character U+${hex} in a string must be escaped${c === 9 ? ' (write \\t)' : ''}`, i);
       }
-      if (i >= n) {
-        const p = lines.at(start);
-        fail(`unexpected end of input: the object opened at ${p.line}:${p.column} is not closed with "}"`, i);
-      }
-      unexpected(i, '"," or "}" after an object member');
-    }
-  };
-
-  const parseArray = (depth: number): JsonNode => {
-    const start = i;
-    if (depth > MAX_JSON_DEPTH) tooDeep(start);
-    i++;
-    const items: JsonNode[] = [];
-    skipWs();
-    if (text.charCodeAt(i) === 0x5d) {
-      i++;
-      return { kind: 'array', items, span: span(start, i) };
-    }
-    for (;;) {
-      items.push(parseValue(depth));
-      skipWs();
-      const c = text.charCodeAt(i);
-      if (c === 0x2c) {
-        const comma = i;
-        i++;
-        skipWs();
-        if (text.charCodeAt(i) === 0x5d) fail('trailing comma: remove the "," before "]"', comma);
-        continue;
-      }
-      if (c === 0x5d) {
-        i++;
-        return { kind: 'array', items, span: span(start, i) };
-      }
-      if (i >= n) {
-        const p = lines.at(start);
-        fail(`unexpected end of input: the array opened at ${p.line}:${p.column} is not closed with "]"`, i);
-      }
-      unexpected(i, '"," or "]" after an array item');
-    }
-  };
-
-  let node: JsonNode | undefined;
-  try {
-    skipWs();
-    if (i >= n) fail('the document is empty: a policy is a JSON object', 0);
-    node = parseValue(0);
-    skipWs();
-    if (i < n) fail('unexpected text after the end of the JSON document', i);
-  } catch (e) {
-    if (!(e instanceof SyntaxFailure)) throw e;
-    node = undefined;
-    // A disallowed character already has its own finding at the same place.
-    if (!badOffsets.has(e.offset)) {
-      findings.push({
-        code: 'Json syntax error',
-        severity: 'error',
-        message: e.message,
-        position: lines.at(e.offset),
-        path: '',
-      });
+      this.i++;
     }
   }
-  findings.sort(byPosition);
-  return node ? { node, findings } : { findings };
+
+  /** The escape at the backslash under `i` (inside the string opened at `start`); moves past it. */
+  private escape(start: number): string {
+    const { text, i } = this;
+    const esc = text[i + 1];
+    if (esc === undefined) this.fail('unterminated string: no closing " before the end of input', start);
+    const simple = SIMPLE_ESCAPES[esc];
+    if (simple !== undefined) {
+      this.i += 2;
+      return simple;
+    }
+    if (esc === 'u') {
+      const hex = text.slice(i + 2, i + 6);
+      if (!/^[0-9A-Fa-f]{4}$/.test(hex)) this.fail('bad escape: \\u must be followed by four hex digits', i);
+      this.i += 6;
+      return String.fromCharCode(parseInt(hex, 16));
+    }
+    return this.fail(`bad escape "\\${esc}": JSON allows only \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX`, i);
+  }
+
+  private digits(): void {
+    while (isDigit(this.text.charCodeAt(this.i))) this.i++;
+  }
+
+  private number(): JsonNode {
+    const { text } = this;
+    const start = this.i;
+    if (text.charCodeAt(this.i) === 0x2d) this.i++;
+    if (!isDigit(text.charCodeAt(this.i))) this.unexpected(this.i, 'a digit after "-"');
+    if (text.charCodeAt(this.i) === 0x30) {
+      this.i++;
+      if (isDigit(text.charCodeAt(this.i)))
+        this.fail('numbers must not have leading zeros (write it as a string if it is an id)', start);
+    } else this.digits();
+    if (text.charCodeAt(this.i) === 0x2e) {
+      this.i++;
+      if (!isDigit(text.charCodeAt(this.i))) this.unexpected(this.i, 'a digit after "."');
+      this.digits();
+    }
+    const e = text.charCodeAt(this.i);
+    if (e === 0x65 || e === 0x45) {
+      this.i++;
+      const s = text.charCodeAt(this.i);
+      if (s === 0x2b || s === 0x2d) this.i++;
+      if (!isDigit(text.charCodeAt(this.i))) this.unexpected(this.i, 'a digit in the exponent');
+      this.digits();
+    }
+    const raw = text.slice(start, this.i);
+    return { kind: 'number', value: Number(raw), raw, span: this.span(start, this.i) };
+  }
+
+  private tooDeep(at: number): never {
+    return this.fail(`nesting deeper than ${MAX_JSON_DEPTH} levels: no IAM policy needs this`, at);
+  }
+
+  /**
+   * After an item of the container opened at `start`: true when a "," leads to another item,
+   * false when `close` ends the container (consumed either way).
+   */
+  private more(start: number, close: '}' | ']', what: string): boolean {
+    this.skipWs();
+    const c = this.text[this.i];
+    if (c === ',') {
+      const comma = this.i;
+      this.i++;
+      this.skipWs();
+      if (this.text[this.i] === close) this.fail(`trailing comma: remove the "," before "${close}"`, comma);
+      return true;
+    }
+    if (c === close) {
+      this.i++;
+      return false;
+    }
+    if (this.i >= this.n) {
+      const p = this.lines.at(start);
+      const kind = close === '}' ? 'object' : 'array';
+      this.fail(`unexpected end of input: the ${kind} opened at ${p.line}:${p.column} is not closed with "${close}"`, this.i);
+    }
+    return this.unexpected(this.i, `"," or "${close}" after ${what}`);
+  }
+
+  /** Past the opening bracket and any space; true (and past `close`) for an empty container. */
+  private open(depth: number, close: '}' | ']'): boolean {
+    if (depth > MAX_JSON_DEPTH) this.tooDeep(this.i);
+    this.i++;
+    this.skipWs();
+    if (this.text[this.i] !== close) return false;
+    this.i++;
+    return true;
+  }
+
+  private object(depth: number): JsonNode {
+    const start = this.i;
+    const entries: JsonEntry[] = [];
+    if (!this.open(depth, '}')) {
+      do {
+        this.skipWs();
+        if (this.text.charCodeAt(this.i) !== 0x22) this.unexpected(this.i, 'a double-quoted key');
+        const key = this.string();
+        this.skipWs();
+        if (this.text.charCodeAt(this.i) !== 0x3a) this.unexpected(this.i, `":" after the key ${JSON.stringify(key.value)}`);
+        this.i++;
+        const value = this.value(depth);
+        entries.push({ key: key.value, keySpan: this.span(key.start, key.end), value });
+      } while (this.more(start, '}', 'an object member'));
+    }
+    return { kind: 'object', entries, span: this.span(start, this.i) };
+  }
+
+  private array(depth: number): JsonNode {
+    const start = this.i;
+    const items: JsonNode[] = [];
+    if (!this.open(depth, ']')) {
+      do items.push(this.value(depth));
+      while (this.more(start, ']', 'an array item'));
+    }
+    return { kind: 'array', items, span: this.span(start, this.i) };
+  }
 }
 
 const LITERALS: [string, { kind: 'boolean'; value: boolean } | { kind: 'null' }][] = [
