@@ -8,7 +8,10 @@ import type { JsonNode, Policy } from './model.ts';
 export * from './model.ts';
 export { parseJson, checkNodeCharacters, escapePointer, isAllowedPolicyChar, MAX_JSON_DEPTH, type JsonResult } from './json.ts';
 export { readPolicy, isJsonNode, type ReadOptions, type ReadResult } from './parse.ts';
-export { validatePolicy, scalarText, OUR_CODES, PARTITIONS, MAX_POLICY_TEXT, type ValidateOptions } from './validate.ts';
+export { validatePolicy, OUR_CODES, type ValidateOptions } from './validate/index.ts';
+export { scalarText } from './validate/nodes.ts';
+export { PARTITIONS } from './validate/arns.ts';
+export { MAX_POLICY_TEXT } from './validate/size.ts';
 export { parseOperator, BASE_OPERATORS, type BaseOperator, type OperatorFamily, type ParsedOperator, type SetQualifier } from './operators.ts';
 export { parseTemplate, type Template, type TemplateError, type TemplatePart } from './variables.ts';
 

@@ -17,7 +17,8 @@ import type {
   PrincipalValue,
   Statement,
 } from './model.ts';
-import { scalarText, validatePolicy } from './validate.ts';
+import { validatePolicy } from './validate/index.ts';
+import { scalarText } from './validate/nodes.ts';
 
 export interface ReadOptions {
   name: string;

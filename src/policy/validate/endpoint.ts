@@ -4,10 +4,10 @@
 //     system-generated identifiers (aws:PrincipalAccount, aws:SourceVpc, …);
 //   - with a string operator, at least six consecutive characters before or after each wildcard;
 //   - an ARN's account component holds an account id or a wildcard, not both.
-// The 20,480-character size limit (whitespace included) is the per-type size rule of validate.ts.
+// The 20,480-character size limit (whitespace included) is the per-type size rule (per-type.ts, size.ts).
 
-import type { Finding, JsonEntry, JsonNode } from './model.ts';
-import { parseOperator } from './operators.ts';
+import type { Finding, JsonEntry, JsonNode } from '../model.ts';
+import { parseOperator } from '../operators.ts';
 
 /** Global keys whose values are identifiers AWS generates (accounts, organizations, VPCs, endpoints). */
 const SYSTEM_ID_KEYS: ReadonlySet<string> = new Set([
