@@ -90,7 +90,7 @@ function scanOf(list: readonly Item[], set: PolicySet, app: Applicability, flip?
         scan.rbp = stronger(scan.rbp, match);
         break;
       case 'endpoint':
-        scan.endpointAllows.push(it.s);
+        (scan.endpointAllows ??= []).push(it.s);
         break;
       case 'scp':
         scan.scpAllows[it.level]!.push(it.s);

@@ -155,8 +155,14 @@ export const PROTECTED_RESOURCES: readonly ProtectedResource[] = [
 
 /** What AWS does with a request before any policy: allow it, or refuse it. */
 export type AwsRuling =
-  | { outcome: 'allowed'; rule: NoPermissionAction; reason: string }
-  | { outcome: 'refused'; rule: NoPermissionAction | ProtectedResource; reason: string };
+  | { outcome: 'allowed'; rule: NoPermissionAction; reason: string; cited: string; verdict: string }
+  | { outcome: 'refused'; rule: NoPermissionAction | ProtectedResource; reason: string; cited: string; verdict: string };
+
+/** The reason with its source, and the decision's one-line reason: built once per request, not per decision. */
+function cite<R extends { outcome: 'allowed' | 'refused'; reason: string; rule: { source: Source } }>(r: R): R & { cited: string; verdict: string } {
+  const cited = `${r.reason} (${r.rule.source.title})`;
+  return { ...r, cited, verdict: `${r.outcome} whatever the policies say: ${cited}` };
+}
 
 const byAction = new Map<string, NoPermissionAction>(NO_PERMISSION_ACTIONS.map((r) => [r.action.toLowerCase(), r]));
 const protectedByAction = new Map<string, ProtectedResource[]>();
@@ -177,15 +183,15 @@ function protects(r: ProtectedResource, arn: ParsedArn, p: Principal): boolean {
 export function awsRuling(actionLower: string, arn: ParsedArn | null, p: Principal): AwsRuling | null {
   const free = byAction.get(actionLower);
   if (free) {
-    if (free.callers.includes(p.kind)) return { outcome: 'allowed', rule: free, reason: free.why };
-    if (free.refused?.callers.includes(p.kind)) return { outcome: 'refused', rule: free, reason: free.refused.why };
+    if (free.callers.includes(p.kind)) return cite({ outcome: 'allowed' as const, rule: free, reason: free.why });
+    if (free.refused?.callers.includes(p.kind)) return cite({ outcome: 'refused' as const, rule: free, reason: free.refused.why });
     return null;
   }
   if (arn === null) return null;
   for (const r of protectedByAction.get(actionLower) ?? []) {
     if (protects(r, arn, p)) {
       const action = r.actions.find((a) => a.toLowerCase() === actionLower)!;
-      return { outcome: 'refused', rule: r, reason: `AWS never lets anyone change ${r.what}: ${action} is refused whatever the policies say` };
+      return cite({ outcome: 'refused' as const, rule: r, reason: `AWS never lets anyone change ${r.what}: ${action} is refused whatever the policies say` });
     }
   }
   return null;

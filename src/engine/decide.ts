@@ -116,7 +116,8 @@ export interface Scan {
   boundaryAllows: CompiledStatement[];
   sessionAllows: CompiledStatement[];
   resourceAllows: CompiledStatement[];
-  endpointAllows: CompiledStatement[];
+  /** null unless the request comes through a VPC endpoint (no list to allocate on every decision). */
+  endpointAllows: CompiledStatement[] | null;
   /** Strongest way a matching resource-policy Allow named the caller. */
   rbp: PrincipalMatch;
   /** Per level: the matching Allow statements. */
@@ -182,9 +183,6 @@ export function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: 
 // The fast path allocates no closures (tsx wraps every closure creation in a naming helper, and
 // the evaluator's inner loop runs millions of times): plain functions over a fresh Scan.
 
-/** The scan of a request no statement is consulted for (read-only). */
-const NO_MATCHES: Scan = Object.freeze(newScan());
-
 export function newScan(): Scan {
   return {
     denies: [],
@@ -192,7 +190,7 @@ export function newScan(): Scan {
     boundaryAllows: [],
     sessionAllows: [],
     resourceAllows: [],
-    endpointAllows: [],
+    endpointAllows: null,
     rbp: 'none',
     scpAllows: [],
     rcpAllows: [],
@@ -244,7 +242,8 @@ function visitEndpoint(list: readonly CompiledStatement[], req: Request, scan: S
     const s = list[i]!;
     if (!resourceMatches(s, req) || principalMatch(s, req.principal, hasBoundary) === 'none') continue;
     if (s.condition !== null && !s.condition.test(ctx)) continue;
-    (s.deny ? scan.denies : scan.endpointAllows).push(s);
+    if (s.deny) scan.denies.push(s);
+    else (scan.endpointAllows ??= []).push(s);
   }
 }
 
@@ -326,11 +325,11 @@ function allowed(set: PolicySet, scan: Scan, gates: Gate[] | null, reason: strin
     scan.resourceAllows.length +
     scan.boundaryAllows.length +
     scan.sessionAllows.length +
-    scan.endpointAllows.length +
+    (scan.endpointAllows?.length ?? 0) +
     scan.scpAllows.length +
     scan.rcpAllows.length;
   if (others > 0) {
-    decidedBy = decidedBy.concat(scan.resourceAllows, scan.boundaryAllows, scan.sessionAllows, scan.endpointAllows);
+    decidedBy = decidedBy.concat(scan.resourceAllows, scan.boundaryAllows, scan.sessionAllows, scan.endpointAllows ?? []);
     for (const level of scan.scpAllows) decidedBy = decidedBy.concat(level);
     for (const level of scan.rcpAllows) decidedBy = decidedBy.concat(level);
   }
@@ -371,13 +370,12 @@ function ceilings(set: PolicySet, app: Applicability, scan: Scan, p: Principal, 
 
 /** A request AWS decides whatever the policies say (spec §1.9): the rule and its source are the reason. */
 function ruled(ruling: AwsRuling, gates: Gate[] | null): Conclusion {
-  const cite = `${ruling.reason} (${ruling.rule.source.title})`;
   if (ruling.outcome === 'allowed') {
-    note(gates, 'no-permission', 'pass', cite);
-    return { decision: 'allowed', decidedBy: [], reason: `allowed whatever the policies say: ${cite}`, gates: gates ?? [] };
+    note(gates, 'no-permission', 'pass', ruling.cited);
+    return { decision: 'allowed', decidedBy: [], reason: ruling.verdict, gates: gates ?? [] };
   }
-  note(gates, 'protected', 'fail', cite);
-  return { decision: 'explicitDeny', decidedBy: [], reason: `refused whatever the policies say: ${cite}`, gates: gates ?? [] };
+  note(gates, 'protected', 'fail', ruling.cited);
+  return { decision: 'explicitDeny', decidedBy: [], reason: ruling.verdict, gates: gates ?? [] };
 }
 
 export function conclude(req: Request, set: PolicySet, app: Applicability, scan: Scan, gates: Gate[] | null, alt: Alternatives = NO_ALTERNATIVES): Conclusion {
@@ -407,7 +405,7 @@ export function conclude(req: Request, set: PolicySet, app: Applicability, scan:
 
   // The VPC endpoint's policy is a ceiling on every request through it, whoever the caller (§1.8).
   if (app.endpoint) {
-    if (scan.endpointAllows.length === 0) return implicitDeny(gates, 'endpoint', 'the VPC endpoint policy does not allow the request (spec §1.8)');
+    if (scan.endpointAllows === null || scan.endpointAllows.length === 0) return implicitDeny(gates, 'endpoint', 'the VPC endpoint policy does not allow the request (spec §1.8)');
     note(gates, 'endpoint', 'pass', 'the VPC endpoint policy allows the request');
   }
 
@@ -578,7 +576,7 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   if (app.boundary) trace(set.boundary!, scan.boundaryAllows, false);
   if (app.session && set.session) trace(set.session, scan.sessionAllows, false);
   if (set.resource) trace(set.resource, scan.resourceAllows, true);
-  if (set.endpoint) trace(set.endpoint, scan.endpointAllows, false, true);
+  if (set.endpoint) trace(set.endpoint, (scan.endpointAllows = []), false, true);
   if (app.scp) traceLevels(set.scps, scan.scpAllows);
   if (app.rcp) traceLevels(set.rcps, scan.rcpAllows);
   return { scan, traces, missing };
@@ -603,10 +601,7 @@ export function explain(req: Request, set: PolicySet): Explanation {
 /** Decides one request. The decision and decidedBy are computed now; the explanation on demand. */
 export function evaluate(req: Request, set: PolicySet): EvaluationResult {
   const app = applicability(req, set);
-  // An action that needs no permission is allowed whatever the statements say: nothing to scan.
-  const ruling = req.ruling;
-  const scan = ruling !== null && ruling.outcome === 'allowed' ? NO_MATCHES : fastScan(req, set, app);
-  const c = conclude(req, set, app, scan, null);
+  const c = conclude(req, set, app, fastScan(req, set, app), null);
   return new Result(req, set, c.decision, c.decidedBy.map(refOf));
 }
 
