@@ -110,7 +110,6 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'decide.ts',
     edits: [
       ["  if (ruling !== null && ruling.outcome === 'allowed') return ruled(ruling, gates);", ''],
-      ["  const scan = ruling !== null && ruling.outcome === 'allowed' ? NO_MATCHES : fastScan(req, set, app);", '  const scan = fastScan(req, set, app);'],
       ['  if (ruling !== null && alt.refusalIgnored !== true) return ruled(ruling, gates);', "  if (ruling !== null && ruling.outcome === 'refused' && alt.refusalIgnored !== true) return ruled(ruling, gates);"],
     ],
     caughtBy: ['deny-wins', 'reference'],
