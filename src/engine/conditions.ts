@@ -588,34 +588,22 @@ class Entry {
           const texts = (): string[] => this.values.map((v) => resolveTemplate(compileTemplate(v, set.templates.length > 0), ctx) ?? '\u0000');
           out.push(['ignorecase-latin1', (r) => verdict(texts().some((t) => asciiLower(t) === asciiLower(r)))]);
         }
-        if (base.wildcards) out.push(['substituted-values-literal', (r) => verdict(set.any(r, ctx) === MATCH || this.resolvedGlobs(ctx).some((g) => g.match(r)))]);
+        if (base.wildcards) out.push(['substituted-values-literal', (r) => verdict(set.any(r, ctx) === MATCH || this.resolvedPatterns(ctx).some((g) => g.match(r)))]);
         break;
       case 'Arn':
-        out.push(['substituted-values-literal', (r) => (set.any(r, ctx) === UNREADABLE ? false : verdict(set.any(r, ctx) === MATCH || this.resolvedArns(ctx).some((a) => a.match(r))))]);
+        out.push(['substituted-values-literal', (r) => (set.any(r, ctx) === UNREADABLE ? false : verdict(set.any(r, ctx) === MATCH || this.resolvedPatterns(ctx).some((a) => a.match(r))))]);
         break;
       case 'Bool': {
         const want = (b: string): boolean => this.values.includes(b);
         out.push(['bool-case-insensitive', (r) => (r === 'true' || r === 'false') && want(r)]);
         break;
       }
-      case 'Date': {
-        const rel = relationOf(base.name);
-        const policy = this.values.map(altInstant).filter((t) => !Number.isNaN(t));
-        out.push(['date-forms', (r) => {
-          const x = altInstant(r);
-          return !Number.isNaN(x) && verdict(policy.some((y) => holds(rel, Math.sign(x - y))));
-        }]);
+      case 'Date':
+        out.push(['date-forms', this.compareAs(altInstant, verdict)]);
         break;
-      }
-      case 'Numeric': {
-        const rel = relationOf(base.name);
-        const policy = this.values.map(altNumber).filter((t) => !Number.isNaN(t));
-        out.push(['numbers-exact-decimal', (r) => {
-          const x = altNumber(r);
-          return !Number.isNaN(x) && verdict(policy.some((y) => holds(rel, Math.sign(x - y))));
-        }]);
+      case 'Numeric':
+        out.push(['numbers-exact-decimal', this.compareAs(altNumber, verdict)]);
         break;
-      }
       case 'Ip': {
         const v4only = new IpSet(this.values.filter((v) => !BARE_V6.test(v)));
         const read = (s2: ValueSet, r: string): boolean => {
@@ -630,18 +618,24 @@ class Entry {
     return out;
   }
 
-  /** StringLike values with their substituted variables read as wildcards (substituted-values-literal). */
-  private resolvedGlobs(ctx: ContextMap): Glob[] {
-    return this.set!.templates.flatMap((t) => {
-      const text = resolveTemplate(t, ctx);
-      return text === null ? [] : [new Glob(compileTemplate(text, false).tokens)];
-    });
+  /** A Date or Numeric comparison with values read by `read` (NaN: unreadable, never matches). */
+  private compareAs(read: (v: string) => number, verdict: (m: boolean) => boolean): (r: string) => boolean {
+    const rel = relationOf(this.op.base.name);
+    const policy = this.values.map(read).filter((t) => !Number.isNaN(t));
+    return (r) => {
+      const x = read(r);
+      return !Number.isNaN(x) && verdict(policy.some((y) => holds(rel, Math.sign(x - y))));
+    };
   }
 
-  private resolvedArns(ctx: ContextMap): ArnPattern[] {
+  /** StringLike and Arn values with their substituted variables read as wildcards (substituted-values-literal). */
+  private resolvedPatterns(ctx: ContextMap): { match(s: string): boolean }[] {
+    const arn = this.op.base.family === 'Arn';
     return this.set!.templates.flatMap((t) => {
       const text = resolveTemplate(t, ctx);
-      return text === null ? [] : [compileArnCondition(compileTemplate(text, false))];
+      if (text === null) return [];
+      const literal = compileTemplate(text, false);
+      return [arn ? compileArnCondition(literal) : new Glob(literal.tokens)];
     });
   }
 

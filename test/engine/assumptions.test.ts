@@ -137,6 +137,16 @@ describe('matching', () => {
     expect(r.assumptions).toEqual(['substituted-values-literal']);
   });
 
+  it('substituted-values-literal in a condition: StringLike with a tag value * (§5 [UNDOCUMENTED])', () => {
+    const p = id('p', { Effect: 'Allow', Action: 's3:ListBucket', Resource: '*', Condition: { StringLike: { 's3:prefix': '${aws:PrincipalTag/team}/*' } } });
+    const set = compilePolicySet({ identity: [p] });
+    const ask = (team: string) => makeRequest({ principal: { arn: USER, tags: { team } }, action: 's3:ListBucket', resource: 'arn:aws:s3:::bucket', context: { 's3:prefix': str('alpha/x') } });
+    const star = evaluate(ask('*'), set);
+    expect([star.decision, star.assumptions]).toEqual(['implicitDeny', ['substituted-values-literal']]);
+    const plain = evaluate(ask('alpha'), set);
+    expect([plain.decision, plain.assumptions]).toEqual(['allowed', []]);
+  });
+
   it('arn-prefix-case: ARN prefixes compare case-sensitively (§3.2 [SECONDARY])', () => {
     // The validator rejects an upper-case Region in a policy; a request ARN can carry one.
     const p = id('p', { Effect: 'Allow', Action: 'ec2:StartInstances', Resource: `arn:aws:ec2:us-east-1:${A}:instance/*` });

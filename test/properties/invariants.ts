@@ -609,38 +609,30 @@ export const ifExistsSemantics: Invariant<IfExistsCase> = {
 // ---------------------------------------------------------------------------------------------
 // Reference, glob, explain
 
+/** Every request of the scenario: the engine's decision and decidedBy set equal the reference evaluator's. */
+function agreeWithReference(engine: Engine, sc: Scenario): void {
+  const set = compileWorld(engine, sc.world);
+  for (const req of sc.requests) {
+    const o = decide(engine, set, req);
+    stats.reference++;
+    const ref = referenceDecide(sc.world, realRequest(req));
+    const refBy = [...ref.decidedBy].sort();
+    check(o.decision === ref.decision && o.decidedBy.join() === refBy.join(), () => `engine ${show(o)} vs reference ${ref.decision} [${refBy.join(', ')}] for ${JSON.stringify(req)}`);
+  }
+}
+
 export const agreesWithReference: Invariant<Scenario> = {
   id: 'reference',
   title: 'the compiled engine agrees with the plain reference evaluator (decision and decidedBy set)',
   runs: 150,
-  property: (engine) =>
-    fc.property(scenarioArb(2 * BATCH), (sc) => {
-      const set = compileWorld(engine, sc.world);
-      for (const req of sc.requests) {
-        const o = decide(engine, set, req);
-        stats.reference++;
-        const ref = referenceDecide(sc.world, realRequest(req));
-        const refBy = [...ref.decidedBy].sort();
-        check(o.decision === ref.decision && o.decidedBy.join() === refBy.join(), () => `engine ${show(o)} vs reference ${ref.decision} [${refBy.join(', ')}] for ${JSON.stringify(req)}`);
-      }
-    }),
+  property: (engine) => fc.property(scenarioArb(2 * BATCH), (sc) => agreeWithReference(engine, sc)),
 };
 
 export const endpointAgreesWithReference: Invariant<Scenario> = {
   id: 'endpoint-reference',
   title: 'through a VPC endpoint, the engine agrees with the reference evaluator (the endpoint policy is a ceiling, §1.8)',
   runs: 100,
-  property: (engine) =>
-    fc.property(endpointScenarioArb(BATCH), (sc) => {
-      const set = compileWorld(engine, sc.world);
-      for (const req of sc.requests) {
-        const o = decide(engine, set, req);
-        stats.reference++;
-        const ref = referenceDecide(sc.world, realRequest(req));
-        const refBy = [...ref.decidedBy].sort();
-        check(o.decision === ref.decision && o.decidedBy.join() === refBy.join(), () => `engine ${show(o)} vs reference ${ref.decision} [${refBy.join(', ')}] for ${JSON.stringify(req)}`);
-      }
-    }),
+  property: (engine) => fc.property(endpointScenarioArb(BATCH), (sc) => agreeWithReference(engine, sc)),
 };
 
 type GlobToken = string | { literal: string } | { slot: number };
