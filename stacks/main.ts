@@ -8,6 +8,8 @@
 // Environment:
 //   IAMSPEC_SCENARIOS         suite paths, comma-separated; arguments win; default: the deploy set
 //                             in cdktf.json context["iamspec:scenarios"], else scenarios/
+// cdktf.json context["iamspec:notDeployed"]: {name: reason}: policies and groups of the suites kept
+//                             out of the deployment (tested, never deployed), each with its reason
 //   IAMSPEC_ALLOW_UNVERIFIED  escape hatch: policy/group names deployed even if unverified
 //                             (loud warning on every synth, tag iamspec:unverified, output)
 //   IAMSPEC_DEPLOY_ORG=1      also deploy SCPs/RCPs as aws_organizations_policy (management account)
@@ -18,10 +20,13 @@
 //   IAMSPEC_AWS_REGION        provider region (default $AWS_REGION, else us-east-1)
 //   IAMSPEC_STATE_BUCKET, IAMSPEC_STATE_KEY, IAMSPEC_STATE_REGION, IAMSPEC_STATE_LOCK_TABLE
 //                             S3 state backend (default: CDKTF's local state file)
-// Exit codes: 0 synthesized; 1 the gate refused (failing, missing or unexercised); 2 unusable input.
+// Writes the gate report (every deployable, its status, and the cases that prove it) to
+// <outdir>/stacks/<name>/iamspec-gate.json, also when the gate refuses.
+// Exit codes: 0 synthesized; 1 the gate refused (failing, missing, unproven, unexercised, or
+// rejected by AWS's create-time rules); 2 unusable input.
 
 import { App } from 'cdktf';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadSuites } from '../src/scenario/loader.ts';
@@ -30,8 +35,9 @@ import type { Report } from '../src/scenario/report.ts';
 import { displayPath } from '../src/display-path.ts';
 import { loadPropertyChecker, runSuites } from '../src/scenario/runner.ts';
 import { unescapeTerraform } from './escape.ts';
-import { formatGate, GateError, parseAllowList, runGate, unverifiedBanner, type GateResult } from './gate.ts';
+import { formatGate, GateError, gateJson, parseAllowList, runGate, unverifiedBanner, type GateResult } from './gate.ts';
 import { canonicalJson } from '../src/policy/json.ts';
+import { didYouMean } from '../src/policy/names.ts';
 import { attachmentId, buildDeployModel, DeployModelError, type DeployModel } from './model.ts';
 import { IamspecStack, type BackendOptions } from './stack.ts';
 
@@ -47,6 +53,8 @@ export interface SynthOptions {
   organization?: boolean;
   /** Policy names that stand for AWS managed policies (besides files under aws-managed/). */
   awsManaged?: string[];
+  /** Policy or group names kept out of the deployment → why. Default: cdktf.json context["iamspec:notDeployed"]. */
+  notDeployed?: ReadonlyMap<string, string>;
   iamPath?: string;
   region?: string;
   backend?: BackendOptions;
@@ -128,6 +136,22 @@ export function deploySetFromConfig(root: string): string[] | undefined {
   return v as string[];
 }
 
+/** The context key in cdktf.json that keeps named policies and groups out of the deployment, each with a reason. */
+export const NOT_DEPLOYED_KEY = 'iamspec:notDeployed';
+
+/** cdktf.json's context["iamspec:notDeployed"]: {name: reason}; empty when absent. */
+export function notDeployedFromConfig(root: string): Map<string, string> {
+  const file = join(root, 'cdktf.json');
+  if (!existsSync(file)) return new Map();
+  const v = (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context?.[NOT_DEPLOYED_KEY];
+  if (v === undefined) return new Map();
+  const entries = typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.entries(v) : null;
+  if (!entries || !entries.every(([, why]) => typeof why === 'string' && why.trim() !== '')) {
+    throw new DeployModelError([`cdktf.json: context["${NOT_DEPLOYED_KEY}"] must map each policy or group name to the reason it is not deployed (a non-empty string)`]);
+  }
+  return new Map(entries as [string, string][]);
+}
+
 /**
  * The whole synthesis: load → run (src/) → model → gate → CDKTF synth → check the file.
  * Throws SuiteError / DeployModelError (unusable input), GateError (refused), SynthCheckError.
@@ -168,13 +192,21 @@ async function synthesizeInto(target: Target, opts: SynthOptions, warn: (l: stri
   const suites = opts.suites ?? loadSuites(paths.map((p) => resolve(root, p)), { cwd: root });
   if (suites.length === 0) throw new DeployModelError(['no suites: nothing was verified, so nothing is deployed']);
   const report = runSuites(suites, { cwd: root, checkProperty: await loadPropertyChecker() });
+  const notDeployed = opts.notDeployed ?? notDeployedFromConfig(root);
+  const known = new Set(suites.flatMap((s) => [...s.policies.keys(), ...s.groups.keys()]));
+  for (const name of notDeployed.keys()) {
+    if (!known.has(name)) warn(`cdktf.json context["${NOT_DEPLOYED_KEY}"] names "${name}", which no policy or group of the deployed suites has;${didYouMean(name, known) || ' it keeps nothing out'}`);
+  }
   const model = buildDeployModel(suites, {
     root,
+    notDeployed,
     ...(opts.organization ? { organization: true } : {}),
     ...(opts.iamPath ? { path: opts.iamPath } : {}),
     ...(opts.awsManaged ? { awsManaged: opts.awsManaged } : {}),
   });
   const gate = runGate({ suites, report, model, allowUnverified: opts.allowUnverified ?? [], root });
+  mkdirSync(stackDir, { recursive: true });
+  writeFileSync(join(stackDir, 'iamspec-gate.json'), `${JSON.stringify(gateJson(gate), null, 2)}\n`);
   if (!gate.ok) throw new GateError(gate);
   const banner = unverifiedBanner(gate);
   if (banner) warn(banner);
@@ -184,6 +216,7 @@ async function synthesizeInto(target: Target, opts: SynthOptions, warn: (l: stri
     log(`  - AWS managed, attached not created (the plan fails if AWS's document differs from the verified copy): ${managed.map((p) => p.awsManaged).join(', ')}`);
   }
   if (model.orgPoliciesAwsManaged.length) log(`  - AWS managed SCPs/RCPs, never created: ${model.orgPoliciesAwsManaged.join(', ')}`);
+  for (const n of model.notDeployed) log(`  - not deployed (cdktf.json ${NOT_DEPLOYED_KEY}): ${n.name} — ${n.reason}`);
   if (model.orgPoliciesNotDeployed.length) {
     log(`  - SCPs/RCPs not deployed (set IAMSPEC_DEPLOY_ORG=1 in the management account): ${model.orgPoliciesNotDeployed.join(', ')}`);
   }

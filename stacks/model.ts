@@ -14,6 +14,9 @@
 //    unattached: the suites name levels, not OU or account ids.
 //  - Resource policies and session policies are not deployed (they belong to the bucket, key,
 //    role or session they describe).
+//  - Names the project keeps out of the deployment (cdktf.json context["iamspec:notDeployed"],
+//    each with its reason) are not deployed: a group so named is skipped with its attachments; a
+//    policy so named is created nowhere, and a deployed group that attaches it is an error.
 //  - A name is deployed once across suites: the same policy name with a different document, or the
 //    same group with different policies, in two suites is an error; so are two names that IAM
 //    would take for one (IAM names are case-insensitive) after sanitising.
@@ -90,6 +93,8 @@ export interface DeployModel {
   orgPoliciesNotDeployed: string[];
   /** AWS managed SCPs/RCPs (e.g. FullAWSAccess): they exist in every organization, never created. */
   orgPoliciesAwsManaged: string[];
+  /** Policies and groups of the suites that the project keeps out of the deployment, with the reason. */
+  notDeployed: { name: string; reason: string }[];
   /** IAM path of the policies and groups. */
   path: string;
 }
@@ -103,6 +108,8 @@ export interface ModelOptions {
   root?: string;
   /** Policy names to treat as AWS managed besides those whose file is under `aws-managed/`. */
   awsManaged?: string[];
+  /** Policy or group names not to deploy → why (cdktf.json context["iamspec:notDeployed"]). */
+  notDeployed?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -169,18 +176,6 @@ function shortHash(s: string, n: number): string {
   return createHash('sha256').update(s).digest('hex').slice(0, n);
 }
 
-// ---- document limits --------------------------------------------------------------------------
-
-/** IAM managed policies: 6,144 characters, whitespace not counted. */
-export const IAM_POLICY_MAX = 6144;
-/** SCPs and RCPs: 5,120 characters as stored (the stack sends compact JSON). */
-export const ORG_POLICY_MAX = 5120;
-
-/** IAM's measure of a managed policy's size: its characters other than whitespace. */
-function nonWhitespaceLength(json: string): number {
-  return json.replace(/\s/g, '').length;
-}
-
 // ---- building ---------------------------------------------------------------------------------
 
 function where(ref: SourceRef, root: string): string {
@@ -208,8 +203,10 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
   const orgNotDeployed = new Set<string>();
   const orgAwsManaged = new Set<string>();
   const managedNames = new Set(opts.awsManaged ?? []);
+  const notDeployed = opts.notDeployed ?? new Map<string, string>();
 
   const use = (suite: Suite, name: string, role: PolicyRole | OrgPolicyType, ref: SourceRef) => {
+    if (notDeployed.has(name)) return;
     const policy = suite.policies.get(name);
     if (!policy) {
       problems.push(`${where(ref, root)}: suite "${suite.name}" uses unknown policy "${name}"`);
@@ -225,6 +222,12 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
 
   for (const suite of suites) {
     for (const g of suite.groups.values()) {
+      if (notDeployed.has(g.name)) continue;
+      for (const p of g.policies) {
+        if (notDeployed.has(p)) {
+          problems.push(`${where(g.defined, root)}: group "${g.name}" attaches policy "${p}", which cdktf.json keeps out of the deployment (iamspec:notDeployed): keep the group out too, or deploy the policy`);
+        }
+      }
       let list = groups.get(g.name);
       if (!list) groups.set(g.name, (list = []));
       list.push({ suite, policies: [...g.policies], defined: g.defined });
@@ -241,6 +244,7 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
         [org.rcps, 'RESOURCE_CONTROL_POLICY'],
       ] as const) {
         for (const name of levels.flat()) {
+          if (notDeployed.has(name)) continue;
           if (opts.organization) use(suite, name, type, org.defined);
           else {
             const p = suite.policies.get(name);
@@ -332,9 +336,6 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
         problems.push(`policies "${clash}" and "${name}" would both be IAM policy "${awsName}" (IAM names are case-insensitive); rename one`);
       } else awsNames.set(awsName.toLowerCase(), name);
       if (!awsName) problems.push(`policy name "${name}" is empty`);
-      if (nonWhitespaceLength(json) > IAM_POLICY_MAX) {
-        problems.push(`policy "${name}" is ${nonWhitespaceLength(json)} characters (whitespace not counted), over IAM's managed-policy limit of ${IAM_POLICY_MAX}`);
-      }
       policies.push({
         name,
         awsName,
@@ -352,9 +353,6 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
       const clash = orgNames.get(key);
       if (clash !== undefined) problems.push(`organization policies "${clash}" and "${name}" would both be named "${awsName}"; rename one`);
       else orgNames.set(key, name);
-      if (json.length > ORG_POLICY_MAX) {
-        problems.push(`${type === 'SERVICE_CONTROL_POLICY' ? 'SCP' : 'RCP'} "${name}" is ${json.length} characters, over the limit of ${ORG_POLICY_MAX}`);
-      }
       orgPolicies.push({
         name,
         awsName,
@@ -403,6 +401,10 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
     orgPolicies,
     orgPoliciesNotDeployed: [...orgNotDeployed].filter((n) => !deployed.has(n)).sort(),
     orgPoliciesAwsManaged: [...orgAwsManaged].sort(),
+    notDeployed: [...notDeployed]
+      .filter(([name]) => suites.some((s) => s.policies.has(name) || s.groups.has(name)))
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([name, reason]) => ({ name, reason })),
     path,
   };
 }

@@ -144,6 +144,7 @@ export const ASSUMPTION_RULES = {
   'allow-notprincipal-error': rule('§2.2, §8.2', 'DOC-CONFLICT', 'Allow with NotPrincipal is an error (Access Analyzer only warns)'),
   'rcp-principal-star': rule('§2.1', 'SECONDARY', 'an RCP Principal must be "*"'),
   'variables-resource-component': rule('§5', 'DOC', 'variables outside the resource component of an ARN are errors; ${…} without Version 2012-10-17 is literal text, with a warning'),
+  'managed-policy-version': rule('§2.1, §8', 'SECONDARY', 'the deploy gate refuses to create a managed policy whose Version is not 2012-10-17 (missing or 2008-10-17)'),
 } as const satisfies Record<string, AssumptionRule>;
 
 export type AssumptionId = keyof typeof ASSUMPTION_RULES;

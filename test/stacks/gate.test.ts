@@ -1,7 +1,7 @@
 // The verification gate: a policy or group is deployed only when a case exercises it and every case
 // involving it passes; the escape hatch is loud and recorded in the stack.
 
-import { existsSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseResult, Report } from '../../src/scenario/report.ts';
@@ -66,7 +66,29 @@ describe('the gate in synthesis (cases run by src/scenario/runner.ts)', () => {
       ['group:Dev-Team', 'verified'],
     ]);
     expect(r.report.summary).toMatchObject({ failed: 0, errors: 0 });
-    expect(out[0]).toMatch(/^iamspec gate: 8\/8 cases passed; 7\/7 deployable policies and groups verified$/);
+    expect(out[0]!.split('\n')[0]).toBe('iamspec gate: 8/8 cases passed; 7/7 deployable policies and groups verified');
+  });
+
+  it('reports per deployed item the cases that prove it, in the output and in iamspec-gate.json beside the stack', async () => {
+    const { run, out } = await synth();
+    const r = await run;
+    const text = out[0]!;
+    expect(text).toContain(
+      '      policy mfa-enforcement: 3 cases, e.g. "without MFA everything but MFA self-service is denied [s3:GetObject @ *]" (explicitDeny by mfa-enforcement#BlockMostAccessUnlessSignedInWithMFA)',
+    );
+    // the boundary's Allow is among the deciding statements of every allowed case of john's
+    expect(text).toContain('      policy dev-boundary: 4 cases, e.g. "with MFA, john writes his own prefix" (allowed by dev-boundary#Ceiling)');
+    const report = JSON.parse(readFileSync(join(r.stackDir, 'iamspec-gate.json'), 'utf8'));
+    expect(report.ok).toBe(true);
+    const boundary = report.items.find((i: { key: string }) => i.key === 'policy:dev-boundary');
+    expect(boundary.status).toBe('verified');
+    expect(boundary.proofs.map((p: { case: string }) => p.case)).toEqual([
+      'with MFA, john writes his own prefix',
+      'with MFA, john reads his team prefix',
+      'the odd prefix "a+b c" is listed',
+      'without MFA john still enables his MFA device',
+    ]);
+    expect(boundary.proofs[0]).toMatchObject({ suite: 'Deploy fixture: MFA and team prefixes', file: 'scenarios/deploy-fixture.yaml', decision: 'allowed', by: 'decidedBy', statements: ['dev-boundary#Ceiling'] });
   });
 
   it('refuses when a case fails, naming suite › case and where it is written, and removes an older cdk.tf.json', async () => {
@@ -150,6 +172,119 @@ describe('the gate in synthesis (cases run by src/scenario/runner.ts)', () => {
     const r = await synthesize({ suites: [suite], root: dir, log: (l) => out.push(l), warn: () => undefined });
     expect(r.file).toBe(join(dir, 'cdktf.out', 'stacks', 'iamspec', 'cdk.tf.json'));
     expect(r.model.policies[0]!.suites[0]!.file).toBe('scenarios/x.yaml');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// what "verified" means: a passing case depends on the item (src/analysis/dependence.ts)
+
+const OTHER_ACCOUNT = '111122223333';
+const ONLY_S3 = { Version: '2012-10-17', Statement: [{ Sid: 'S3Only', Effect: 'Allow', Action: 's3:*', Resource: '*' }] };
+
+describe('a case must depend on what is deployed', () => {
+  it('refuses a policy attached to a principal whose cases never depend on it', async () => {
+    const spec = deploySuiteSpec();
+    const spare = { Version: '2012-10-17', Statement: [{ Sid: 'Elsewhere', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::elsewhere' }] };
+    spec.policies = { ...spec.policies, spare };
+    spec.principals.john = { ...spec.principals.john!, policies: ['spare'] };
+    const e = await refusal((await synth([buildFixture(spec)])).run);
+    const entry = e.result.entries.find((x) => x.key === 'policy:spare')!;
+    expect(entry.status).toBe('unproven');
+    expect(entry.passed).toBe(7);
+    expect(entry.proofs).toEqual([]);
+    expect(e.message).toMatch(
+      /policy spare: no case depends on it — 7 passing case\(s\) involve it, but none has its statements among the deciding ones and removing it changes no decision/,
+    );
+    // everything else is still verified: only the unproven policy closes the gate
+    expect(e.result.entries.filter((x) => x.status !== 'verified').map((x) => x.key)).toEqual(['policy:spare']);
+  });
+
+  it('proves by ablation a boundary whose statements decide nothing: without it the decision changes', async () => {
+    const spec = deploySuiteSpec();
+    spec.policies = { ...spec.policies, 'only-s3': ONLY_S3 };
+    spec.principals = { ...spec.principals, capped: { arn: `arn:aws:iam::${ACCOUNT}:user/capped`, policies: ['AdministratorAccess'], boundary: 'only-s3' } };
+    spec.cases = [...spec.cases, { name: 'the boundary keeps the admin out of EC2', principal: 'capped', action: 'ec2:RunInstances', resource: '*', expect: 'implicitDeny' }];
+    const r = await (await synth([buildFixture(spec)])).run;
+    const entry = r.gate.entries.find((x) => x.key === 'policy:only-s3')!;
+    expect(entry.status).toBe('verified');
+    expect(entry.proofs).toEqual([
+      expect.objectContaining({ case: 'the boundary keeps the admin out of EC2', by: 'ablation', decision: 'implicitDeny', without: 'allowed' }),
+    ]);
+  });
+
+  it('counts SCPs only where the engine applies them: never to the management account (spec §1.4)', async () => {
+    const deny = { Version: '2012-10-17', Statement: [{ Sid: 'NoLeaving', Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] };
+    const orgSpec = (withMember: boolean) => {
+      const spec = deploySuiteSpec();
+      spec.policies = { ...spec.policies, 'full-aws-access': FULL_ACCESS, 'deny-leave': deny };
+      spec.organization = { scps: [['full-aws-access', 'deny-leave']], managementAccount: ACCOUNT, accounts: [OTHER_ACCOUNT] };
+      spec.principals = { ...spec.principals, member: { arn: `arn:aws:iam::${OTHER_ACCOUNT}:user/m`, groups: ['Admins'] } };
+      spec.cases = [
+        ...spec.cases,
+        // the SCP would deny it, but SCPs never restrict the management account
+        { name: 'the management account may leave', principal: 'admin', action: 'organizations:LeaveOrganization', resource: '*', expect: 'allowed' },
+        { name: 'a member admin describes instances', principal: 'member', action: 'ec2:DescribeInstances', resource: '*', expect: 'allowed' },
+        ...(withMember ? [{ name: 'a member may not leave', principal: 'member', action: 'organizations:LeaveOrganization', resource: '*', expect: 'explicitDeny' as const }] : []),
+      ];
+      return buildFixture(spec);
+    };
+    const run = (withMember: boolean) =>
+      synthesize({ suites: [orgSpec(withMember)], root, outdir: join(tmp.dir, `out${n++}`), organization: true, log: () => undefined, warn: () => undefined });
+    const e = await refusal(run(false));
+    const scp = e.result.entries.find((x) => x.key === 'scp:deny-leave')!;
+    // only the member's case involves it: the management account's LeaveOrganization is not its case
+    expect(scp.status).toBe('unproven');
+    expect(scp.passed).toBe(1);
+    expect(e.message).toMatch(/SCP deny-leave: no case depends on it — 1 passing case\(s\) involve it/);
+    const full = e.result.entries.find((x) => x.key === 'scp:full-aws-access')!;
+    expect(full.proofs.map((p) => p.case)).toEqual(['a member admin describes instances']);
+    const r = await run(true);
+    expect(r.gate.entries.find((x) => x.key === 'scp:deny-leave')!.proofs).toEqual([
+      expect.objectContaining({ case: 'a member may not leave', by: 'decidedBy', statements: ['deny-leave#NoLeaving'] }),
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// what AWS would refuse to create (stacks/aws-limits.ts)
+
+describe('the gate refuses what AWS would reject at create time', () => {
+  /** The fixture with `extra` policies attached to a group `Extra` of john's, each decided by a case. */
+  function withGroupPolicies(extra: Record<string, unknown>) {
+    const spec = deploySuiteSpec();
+    spec.policies = { ...spec.policies, ...extra };
+    spec.groups = { ...spec.groups, Extra: Object.keys(extra) };
+    spec.principals.john = { ...spec.principals.john!, groups: [...(spec.principals.john!.groups ?? []), 'Extra'] };
+    return buildFixture(spec);
+  }
+  const readTeam = (version?: string) => ({
+    ...(version ? { Version: version } : {}),
+    Statement: [{ Sid: 'ReadTeam', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::team-bucket/teams/*' }],
+  });
+
+  it('a managed policy without "Version" (IAM: MalformedPolicyDocument), even though cases depend on it; the escape hatch cannot open it', async () => {
+    const suite = withGroupPolicies({ 'no-version': readTeam() });
+    const e = await refusal((await synth([suite], { allowUnverified: ['no-version'] })).run);
+    const entry = e.result.entries.find((x) => x.key === 'policy:no-version')!;
+    expect(entry.status).toBe('rejected');
+    expect(entry.allowedUnverified).toBe(false);
+    expect(e.message).toContain(
+      'policy no-version: AWS would refuse to create it: no "Version": IAM refuses to create a managed policy without "Version": "2012-10-17" (MalformedPolicyDocument)',
+    );
+    expect(e.message).toMatch(/IAMSPEC_ALLOW_UNVERIFIED names "no-version", which AWS would refuse to create: the escape hatch cannot deploy it/);
+  });
+
+  it('"Version": "2008-10-17" [SECONDARY: "Policy document must be version 2012-10-17 or greater"]', async () => {
+    const e = await refusal((await synth([withGroupPolicies({ old: readTeam('2008-10-17') })])).run);
+    expect(e.message).toContain('policy old: AWS would refuse to create it: "Version": "2008-10-17": IAM creates managed policies only with "Version": "2012-10-17"');
+  });
+
+  it('a managed policy over 6,144 characters (whitespace not counted) and a group with more than 10 policies (spec §8.1)', async () => {
+    const big = { Version: '2012-10-17', Statement: [{ Sid: 'Big', Effect: 'Allow', Action: ['s3:GetObject', ...Array.from({ length: 600 }, (_, i) => `s3:Action${i}`)], Resource: '*' }] };
+    const many = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, readTeam('2012-10-17')]));
+    const e = await refusal((await synth([withGroupPolicies({ big, ...many })])).run);
+    expect(e.message).toMatch(/policy big: AWS would refuse to create it: \d{4,} characters \(whitespace not counted\), over IAM's managed-policy limit of 6144 \(LimitExceeded\)/);
+    expect(e.message).toContain("group Extra: AWS would refuse to create it: 11 managed policies attached, over IAM's limit of 10 per group (LimitExceeded)");
   });
 });
 
@@ -319,5 +454,25 @@ describe('the app entry (node bin/run-ts.js stacks/main.ts) on YAML suites', () 
     expect(allowed.stderr).toMatch(/WARNING: IAMSPEC_ALLOW_UNVERIFIED is set/);
     const cfg = JSON.parse(readFileSync(join(project, 'cdktf.out/stacks/iamspec/cdk.tf.json'), 'utf8')) as TerraformJson;
     expect(cfg.output!.iamspec_unverified!.value).toEqual(['policy:spare', 'group:Spare']);
+  }, 60_000);
+
+  it('cdktf.json context["iamspec:notDeployed"] keeps named items out, with their reason; a malformed entry exits 2', async () => {
+    write('allowed', true);
+    const config = (notDeployed: unknown) => writeFileSync(join(project, 'cdktf.json'), JSON.stringify({ context: { 'iamspec:notDeployed': notDeployed } }));
+    try {
+      config({ Spare: 'a spare group no case uses', spare: 'only Spare attaches it', Sprae: 'a typo' });
+      const r = await app();
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('  - not deployed (cdktf.json iamspec:notDeployed): Spare — a spare group no case uses');
+      expect(r.stderr).toContain('cdktf.json context["iamspec:notDeployed"] names "Sprae", which no policy or group of the deployed suites has; did you mean "Spare"?');
+      const cfg = JSON.parse(readFileSync(join(project, 'cdktf.out/stacks/iamspec/cdk.tf.json'), 'utf8')) as TerraformJson;
+      expect(Object.keys(cfg.resource!.aws_iam_group!)).toEqual(['group_Team']);
+      config(['Spare']);
+      const bad = await app();
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('cdktf.json: context["iamspec:notDeployed"] must map each policy or group name to the reason it is not deployed (a non-empty string)');
+    } finally {
+      rmSync(join(project, 'cdktf.json'));
+    }
   }, 60_000);
 });

@@ -120,17 +120,29 @@ describe('buildDeployModel', () => {
     expect(p.some((x) => /"a b" and "a\/b" would both be IAM policy "a-b"/.test(x))).toBe(true);
   });
 
-  it('refuses over-size documents, CDKTF token markers, and a file whose text differs from its document', () => {
-    const big = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: Array.from({ length: 600 }, (_, i) => `s3:Action${i}`), Resource: '*' }] };
+  // Sizes and other create-time limits are the gate's (test/stacks/gate.test.ts, "what AWS would refuse").
+  it('refuses CDKTF token markers, and a file whose text differs from its document', () => {
     const token = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/${TfToken[TOKEN.1]}' }] };
-    const s = buildFixture({ ...deploySuiteSpec(), groups: { 'All-Staff': ['mfa-enforcement', 'big', 'token'], 'Dev-Team': ['dev-team-s3'] }, policies: { ...deploySuiteSpec().policies, big, token } });
+    const s = buildFixture({ ...deploySuiteSpec(), groups: { 'All-Staff': ['mfa-enforcement', 'token'], 'Dev-Team': ['dev-team-s3'] }, policies: { ...deploySuiteSpec().policies, token } });
     const mfa = s.policies.get('mfa-enforcement')!;
     mfa.path = `${root}/policies/mfa.json`;
     mfa.text = '{"Version": "2012-10-17", "Version": "2008-10-17", "Statement": []}';
     const p = problems(() => buildDeployModel([s], { root }));
-    expect(p.some((x) => /policy "big" is \d+ characters .* over IAM's managed-policy limit of 6144/.test(x))).toBe(true);
     expect(p.some((x) => /policy "token" .* contains "\$\{TfToken\["/.test(x))).toBe(true);
     expect(p.some((x) => /policy "mfa-enforcement" \(policies\/mfa\.json\): the file's text and the loaded document differ/.test(x))).toBe(true);
+  });
+
+  it('keeps the names cdktf.json lists (iamspec:notDeployed) out, with their reasons; a deployed group may not attach one', () => {
+    const s = buildFixture(deploySuiteSpec());
+    const m = buildDeployModel([s], { root, notDeployed: new Map([['Dev-Team', 'not ours'], ['dev-team-s3', 'only Dev-Team uses it'], ['elsewhere', 'another suite']]) });
+    expect(m.groups.map((g) => g.name)).toEqual(['Admins', 'All-Staff']);
+    expect(m.policies.map((p) => p.name)).toEqual(['AdministratorAccess', 'dev-boundary', 'mfa-enforcement']);
+    expect(m.notDeployed).toEqual([
+      { name: 'Dev-Team', reason: 'not ours' },
+      { name: 'dev-team-s3', reason: 'only Dev-Team uses it' },
+    ]);
+    const p = problems(() => buildDeployModel([s], { root, notDeployed: new Map([['dev-team-s3', 'x']]) }));
+    expect(p).toEqual([expect.stringMatching(/group "Dev-Team" attaches policy "dev-team-s3", which cdktf.json keeps out of the deployment \(iamspec:notDeployed\): keep the group out too, or deploy the policy/)]);
   });
 
   it('attaches AWS managed policies instead of creating them: files under aws-managed/, or IAMSPEC_AWS_MANAGED names', () => {

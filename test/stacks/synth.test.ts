@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { escapeTerraform, unescapeTerraform } from '../../stacks/escape.ts';
 import { optionsFromEnv, synthesize, type TerraformJson } from '../../stacks/main.ts';
+import { GateError } from '../../stacks/gate.ts';
 import { SUITES_TAG } from '../../stacks/stack.ts';
 import { ADMINISTRATOR_ACCESS, buildFixture, deploySuite, deploySuiteSpec, DENY_LEAVE_ORG, DEV_TEAM_S3, FULL_ACCESS, MFA_ENFORCEMENT, DEV_BOUNDARY } from './fixture.ts';
 import { tempDir } from './helpers.ts';
@@ -116,6 +117,10 @@ describe('organization policies', () => {
       ...deploySuiteSpec(),
       policies: { ...deploySuiteSpec().policies, 'full-aws-access': FULL_ACCESS, 'deny-leave': DENY_LEAVE_ORG },
       organization: { scps: [['full-aws-access'], ['full-aws-access', 'deny-leave']] },
+      cases: [
+        ...deploySuiteSpec().cases,
+        { name: 'nobody leaves the organization', principal: 'admin', action: 'organizations:LeaveOrganization', resource: '*', expect: 'explicitDeny', decidedBy: ['deny-leave#NoLeaving'] },
+      ],
     });
 
   it('are left out without the opt-in, and said so', async () => {
@@ -240,5 +245,27 @@ describe('synthesizing the seed suites under scenarios/', () => {
   it('the deploy set of cdktf.json (context["iamspec:scenarios"])', async () => {
     const r = await synthOrExplain(undefined);
     checkSynth(r);
+  });
+
+  // The seed items no case depends on, or that IAM would refuse, stay out by name and with a reason
+  // (README "Deploying what the suites verified"); everything deployed is proved by a case.
+  it('keeps out what cdktf.json names (context["iamspec:notDeployed"]) and proves everything else', async () => {
+    const r = await synthOrExplain(undefined);
+    expect(r.model.notDeployed.map((x) => x.name).sort()).toEqual(['Developers-A', 'gotcha1-common-mistake', 'policy-a-developers', 'policy-b-production', 'Production'].sort());
+    expect(r.gate.entries.filter((e) => e.status !== 'verified')).toEqual([]);
+    expect(r.gate.entries.find((e) => e.key === 'policy:force-mfa-pasted-verbatim')!.proofs.map((p) => p.case)).toEqual([
+      'the published text pasted verbatim still lets the user create a virtual MFA device without MFA',
+    ]);
+    // without the list, the gate refuses exactly those items
+    const e = await synthesize({ root: repo, outdir: join(tmp.dir, `seed${n++}`), notDeployed: new Map(), ...quiet }).then(
+      () => undefined,
+      (x: unknown) => x as GateError,
+    );
+    expect(e).toBeInstanceOf(GateError);
+    expect(e!.result.entries.filter((x) => x.status !== 'verified').map((x) => `${x.key} ${x.status}`)).toEqual([
+      'policy:gotcha1-common-mistake unproven',
+      'policy:policy-a-developers rejected',
+      'policy:policy-b-production rejected',
+    ]);
   });
 });
