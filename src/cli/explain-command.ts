@@ -26,6 +26,7 @@ const OPTIONS = {
   session: { type: 'string', multiple: true },
   'resource-policy': { type: 'string' },
   'resource-owner': { type: 'string' },
+  'endpoint-policy': { type: 'string' },
   scp: { type: 'string', multiple: true },
   rcp: { type: 'string', multiple: true },
   principal: { type: 'string' },
@@ -154,6 +155,7 @@ function explainAdHoc(o: Values, color: boolean, io: IO): number {
     boundary: o.boundary ? readPolicyFile(o.boundary, 'boundary', io) : null,
     session: o.session?.length ? o.session.map((f) => readPolicyFile(f, 'session', io)) : null,
     resource: o['resource-policy'] ? readPolicyFile(o['resource-policy'], resourcePolicyType(o.resource!), io) : null,
+    endpoint: o['endpoint-policy'] ? readPolicyFile(o['endpoint-policy'], 'endpoint', io) : null,
     scps: levels(o.scp, 'scp'),
     rcps: levels(o.rcp, 'rcp'),
   });

@@ -51,6 +51,7 @@ export const EXPLAIN_HELP = `Usage:
   iamspec explain --policy FILE [--policy FILE …] --principal ARN --action ACTION --resource ARN
                   [--boundary FILE] [--session FILE …] [--resource-policy FILE]
                   [--resource-owner ACCOUNT] [--scp FILE[,FILE…] …] [--rcp FILE[,FILE…] …]
+                  [--endpoint-policy FILE]
                   [--principal-tag KEY=VALUE …] [--resource-tag KEY=VALUE …]
                   [--context KEY=VALUE …] [--expect DECISION] [--json]
 
@@ -61,6 +62,9 @@ statement that did not match, the first element that failed.
                       to explain every expansion)
   --policy FILE       an identity policy (JSON); repeat for several
   --scp FILES         one organization level of SCPs, root first; repeat for each level
+  --endpoint-policy FILE
+                      the policy of the VPC endpoint the request comes through (a ceiling for
+                      every caller, spec §1.8)
   --context K=V       a request context key, typed as in a suite's YAML: the IAM catalog types
                       known keys (aws:CurrentTime is a date, aws:SourceIp an ip); otherwise
                       true/false → boolean, numbers → numeric, else string. K=null removes a key;

@@ -1,7 +1,7 @@
 // The commands through main(argv, io), in-process (no tsx startup per run), on a project on disk
 // loaded by the real loader: reporters, filters, shards, explain, validate, --against.
 
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IO } from '../../src/cli/io.ts';
@@ -259,6 +259,19 @@ describe('iamspec explain', () => {
     expect(e.stdout).toContain('aws:MultiFactorAuthPresent = false (boolean)');
     expect(e.stdout).toMatch(/decision\s+explicitDeny/);
     expect(e.stdout).toMatch(/mfa#BlockMostAccessUnlessSignedInWithMFA \(Deny, identity\) policies\/mfa\.json:4/);
+  });
+
+  it('--endpoint-policy: the request comes through a VPC endpoint whose policy caps it (spec §1.8)', async () => {
+    const dir = project({ passing: PASSING });
+    writeFileSync(join(dir, 'vpce.json'), JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other/*' }] }));
+    const ask = ['explain', '--policy', 'policies/s3.json', '--principal', `arn:aws:iam::${ACCOUNT}:user/john`, '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::team/a.csv'];
+    expect((await run([...ask, '--expect', 'allowed'], dir)).code).toBe(0);
+    const capped = await run([...ask, '--endpoint-policy', 'vpce.json', '--expect', 'implicitDeny'], dir);
+    expect(capped.code).toBe(0);
+    expect(capped.stdout).toContain('the VPC endpoint policy does not allow the request (spec §1.8)');
+    const wrongType = await run([...ask, '--endpoint-policy', 'policies/s3.json'], dir);
+    expect(wrongType.code).toBe(2); // an endpoint policy needs Principal
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
