@@ -77,7 +77,8 @@ Exit codes: 0 explained (and as expected) · 1 not as expected · 2 bad input.
 
 export const VALIDATE_HELP = `Usage: iamspec validate <policy.json…> [--type TYPE] [--json]
 
-Validates IAM policy documents and prints every finding as file:line:column.
+Validates IAM policy documents (grammar, and actions, condition keys and resource types against
+the IAM catalog) and prints every finding as file:line:column.
 
   --type TYPE   identity | resource | boundary | session | scp | rcp | trust | endpoint (VPC endpoint)
                 (default: resource when a statement has a Principal, else identity)

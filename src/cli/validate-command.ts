@@ -41,7 +41,7 @@ export function validateCommand(argv: string[], io: IO): number {
     const { path, text, name } = readPolicyArg(io, file, '');
     const type = forced ?? guessType(text);
     const shown = displayPath(path, io.cwd);
-    const { findings } = readPolicy(text, { name, type, file: shown });
+    const { findings } = readPolicy(text, { name, type, file: shown, catalog: true });
     const n = findings.filter((f) => f.severity === 'error').length;
     errors += n;
     for (const f of findings) all.push({ ...f, file: shown });

@@ -17,6 +17,7 @@ import type {
   PrincipalValue,
   Statement,
 } from './model.ts';
+import { catalogFindings } from './validate/catalog.ts';
 import { validatePolicy } from './validate/index.ts';
 import { scalarText } from './validate/nodes.ts';
 
@@ -25,6 +26,8 @@ export interface ReadOptions {
   type: PolicyType;
   /** The file positions refer to (policy JSON or the suite YAML that holds the policy). */
   file?: string;
+  /** Also run the checks that need the IAM catalog (validate/catalog.ts); they load catalog data. */
+  catalog?: boolean;
 }
 
 export interface ReadResult {
@@ -92,7 +95,11 @@ export function readPolicy(input: string | JsonNode | object, opts: ReadOptions)
   findings.sort(byPosition);
   tag(findings, opts);
   if (findings.some((f) => f.severity === 'error')) return { findings };
-  return { policy: buildPolicy(node, opts), findings };
+  const policy = buildPolicy(node, opts);
+  if (!opts.catalog) return { policy, findings };
+  const more = tag(catalogFindings(policy), opts);
+  const all = [...findings, ...more].sort(byPosition);
+  return more.some((f) => f.severity === 'error') ? { findings: all } : { policy, findings: all };
 }
 
 function tag(findings: Finding[], opts: ReadOptions): Finding[] {
