@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// The `iamspec` command. The CLI is TypeScript and the project has no build step: the first run
-// bundles src/ with esbuild into node_modules/.cache/iamspec/<stamp>/ (about a tenth of a second)
-// and later runs load that bundle, which starts several times faster than compiling module by
-// module. The stamp changes whenever a source file changes, so the bundle is never stale. If
-// bundling is impossible (no esbuild, read-only node_modules), tsx's loader runs src/ directly.
+// The `iamspec` command. Installed from npm, the package holds the compiled JavaScript in dist/
+// and this file just runs it. In this repository (src/ present) the CLI is TypeScript without a
+// build step: the first run bundles src/ (and stacks/, which `iamspec synth` loads) with esbuild
+// into node_modules/.cache/iamspec/<stamp>/ (about a tenth of a second) and later runs load that
+// bundle, which starts several times faster than compiling module by module. The stamp changes
+// whenever a source file changes, so the bundle is never stale. If bundling is impossible (no
+// esbuild, read-only node_modules), tsx's loader runs src/ directly.
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const src = join(root, 'src');
+const sources = [src, join(root, 'stacks')];
 const cacheDir = join(root, 'node_modules', '.cache', 'iamspec');
 
 /** A hash of every source file's path, size and modification time. */
@@ -27,7 +30,7 @@ function sourceStamp() {
       }
     }
   };
-  walk(src);
+  for (const dir of sources) walk(dir);
   for (const file of ['package.json', 'package-lock.json']) {
     const path = join(root, file);
     if (existsSync(path)) hash.update(`${path}\0${statSync(path).mtimeMs}\n`);
@@ -68,6 +71,7 @@ async function bundle(outdir) {
 }
 
 async function loadMain() {
+  if (!existsSync(join(src, 'cli', 'main.ts'))) return import('../dist/src/cli/main.js');
   if (!process.env.IAMSPEC_NO_BUNDLE) {
     try {
       const outdir = join(cacheDir, sourceStamp());

@@ -3,7 +3,8 @@
 // verification gate passes, synthesizes cdktf.out/stacks/<name>/cdk.tf.json, and re-reads it to
 // check that every policy document reached the file exactly as verified.
 //
-//   node bin/run-ts.js stacks/main.ts [suite paths…]        (npm run synth)
+//   iamspec synth [suite paths…] [--outdir dir] [--stack name]   (src/cli/synth-command.ts;
+//   npm run synth; cdktf.json "app")
 //
 // Environment:
 //   IAMSPEC_SCENARIOS         suite paths, comma-separated; arguments win; default: the deploy set
@@ -28,7 +29,6 @@
 import { App } from 'cdktf';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { loadSuites } from '../src/scenario/loader.ts';
 import { SuiteError, type Suite } from '../src/scenario/model.ts';
 import type { Report } from '../src/scenario/report.ts';
@@ -279,50 +279,23 @@ export function checkSynthesized(config: TerraformJson, model: DeployModel, stac
   if (problems.length) throw new SynthCheckError(`the synthesized configuration does not match the verified model:\n  - ${problems.join('\n  - ')}`);
 }
 
-/** CLI entry: exit code per the header comment. */
-export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
-  const opts = optionsFromEnv();
-  const paths: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--outdir') opts.outdir = argv[++i];
-    else if (a === '--stack') opts.stackName = argv[++i];
-    else if (a === '-h' || a === '--help') {
-      process.stdout.write('usage: node bin/run-ts.js stacks/main.ts [--outdir dir] [--stack name] [suite paths…]\n(see the header of stacks/main.ts for the environment variables)\n');
-      return 0;
-    } else if (a.startsWith('-')) {
-      process.stderr.write(`unknown option ${a}\n`);
-      return 2;
-    } else paths.push(a);
-  }
-  if (paths.length) opts.paths = paths;
-  try {
-    await synthesize(opts);
-    return 0;
-  } catch (e) {
-    return reportError(e);
-  }
-}
-
-/** Prints a synthesis error the way the CLI does; returns the exit code. */
-export function reportError(e: unknown): number {
+/**
+ * Prints a synthesis error (exit code per the header comment) and returns the exit code; anything
+ * else is rethrown: an internal error.
+ */
+export function reportError(e: unknown, write: (s: string) => unknown = (s) => process.stderr.write(s)): number {
   if (e instanceof GateError) {
-    process.stderr.write(`${e.message}\n`);
+    write(`${e.message}\n`);
     return 1;
   }
   if (e instanceof SuiteError) {
-    process.stderr.write(`${e.where.file}:${e.where.line}:${e.where.column}: ${e.message}\n`);
-    for (const d of e.details) process.stderr.write(`  ${d.where.file}:${d.where.line}:${d.where.column}: ${d.message}\n`);
+    write(`${e.where.file}:${e.where.line}:${e.where.column}: ${e.message}\n`);
+    for (const d of e.details) write(`  ${d.where.file}:${d.where.line}:${d.where.column}: ${d.message}\n`);
     return 2;
   }
   if (e instanceof DeployModelError || e instanceof SynthCheckError) {
-    process.stderr.write(`iamspec stack: ${e.message}\n`);
+    write(`iamspec stack: ${e.message}\n`);
     return 2;
   }
-  process.stderr.write(`iamspec stack: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  return 2;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main();
+  throw e;
 }

@@ -3,15 +3,15 @@
 // one answer per (action, resource) — the 2026 per-action shape with ResourceSpecificResults and
 // the older per-(action, resource) shape alike (spec §7.3).
 
-import {
-  SimulateCustomPolicyCommand,
-  SimulatePrincipalPolicyCommand,
-  type EvaluationResult,
-  type IAMClient,
-  type SimulateCustomPolicyCommandInput,
-  type SimulatePolicyResponse,
-  type SimulatePrincipalPolicyCommandInput,
-  type Statement,
+// Types only: the SDK (an optional peer of the package) loads with the first call, so replaying
+// recordings needs none of it.
+import type {
+  EvaluationResult,
+  IAMClient,
+  SimulateCustomPolicyCommandInput,
+  SimulatePolicyResponse,
+  SimulatePrincipalPolicyCommandInput,
+  Statement,
 } from '@aws-sdk/client-iam';
 import type { Decision } from '../engine/types.ts';
 import { UsageError } from '../scenario/runner.ts';
@@ -451,6 +451,7 @@ export class Simulator {
 
   /** Every page of one call (following IsTruncated/Marker), each page retried on its own. */
   async send(call: Pick<SimCall, 'inputs' | 'actions' | 'resources'>): Promise<EvaluationResult[]> {
+    const { SimulateCustomPolicyCommand, SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
     const all: EvaluationResult[] = [];
     let marker: string | undefined;
     const seen = new Set<string>();

@@ -1,7 +1,7 @@
 // `iamspec test --against aws|recorded [--record]`: the suites' cases sent to the IAM policy
 // simulator (or replayed from recordings), compared with the local engine.
 
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Suite } from '../scenario/model.ts';
 import { resolverFor } from '../scenario/resolve.ts';
 import { displayPath } from '../display-path.ts';
@@ -39,8 +39,12 @@ export interface RunAgainstOptions {
 export const STALE =
   'no recording for the current request (the policies or context changed since it was recorded): re-record with --against aws --record';
 
-/** The client used when none is given: the standard credential chain; IAM is global (us-east-1). */
-export function defaultClient(): IAMClient {
+/**
+ * The client used when none is given: the standard credential chain; IAM is global (us-east-1).
+ * The SDK loads here, for live runs only: replaying recordings needs none of it.
+ */
+export async function defaultClient(): Promise<IAMClient> {
+  const { IAMClient } = await import('@aws-sdk/client-iam');
   return new IAMClient({
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     // A hung connection becomes a retryable TimeoutError rather than a run that never ends.
@@ -67,7 +71,7 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
   let calls = 0;
 
   if (mode === 'aws') {
-    const client = opts.client ?? defaultClient();
+    const client = opts.client ?? (await defaultClient());
     await checkCredentials(client);
     const sim = new Simulator(client, {
       ...(opts.concurrency !== undefined ? { concurrency: opts.concurrency } : {}),

@@ -15,8 +15,10 @@ export class CliUsageError extends UsageError {
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** parseArgs' result, named so the type declarations of the build can refer to it. */
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>>;
 
-export function parse<O extends Options>(argv: string[], options: O, usage: string, positionals = true) {
+export function parse<O extends Options>(argv: string[], options: O, usage: string, positionals = true): Parsed<O> {
   try {
     return parseArgs({ args: argv, options, allowPositionals: positionals, strict: true });
   } catch (e) {

@@ -8,6 +8,8 @@ Usage:
   iamspec explain <suite.yaml> --case NAME
   iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
   iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust|endpoint]
+  iamspec synth [paths…]                 the CDKTF stack of what the suites verified (cdktf.out/)
+  iamspec validate-stack                 terraform init + validate of the synthesized stack
   iamspec <command> --help               options of one command
   iamspec --version
 
@@ -85,4 +87,36 @@ the IAM catalog) and prints every finding as file:line:column.
   --json        print the findings as a JSON array
 
 Exit codes: 0 no errors (warnings allowed) · 1 a policy has errors · 2 a file could not be read.
+`;
+
+export const SYNTH_HELP = `Usage: iamspec synth [suite paths…] [--outdir DIR] [--stack NAME]
+
+Runs the suites of the deploy set (the paths given, else cdktf.json context["iamspec:scenarios"],
+else scenarios/) and, when every policy and group it would deploy is verified by passing cases,
+writes the CDKTF stack to cdktf.out/stacks/<stack>/cdk.tf.json: the verified documents, byte for
+byte. With "app": "npx iamspec synth" in cdktf.json, \`cdktf synth\` and \`cdktf deploy\` run it.
+Needs the optional packages cdktf, @cdktf/provider-aws and constructs.
+
+  --outdir DIR    output directory (default $CDKTF_OUTDIR, else cdktf.out)
+  --stack NAME    stack name (default $IAMSPEC_STACK, else iamspec)
+  -h, --help      this help
+
+Environment: IAMSPEC_ALLOW_UNVERIFIED, IAMSPEC_DEPLOY_ORG, IAMSPEC_IAM_PATH, IAMSPEC_AWS_MANAGED,
+IAMSPEC_AWS_REGION, IAMSPEC_STATE_BUCKET (+ _KEY, _REGION, _LOCK_TABLE): README, "Deploying what
+the suites verified".
+
+Exit codes: 0 synthesized · 1 the gate refused (a failing, missing or unexercised case) · 2 the
+input could not be used, or an optional package is missing.
+`;
+
+export const VALIDATE_STACK_HELP = `Usage: iamspec validate-stack [--outdir DIR] [--stack NAME]
+
+terraform init (offline from a provider plugin directory when there is one: $TF_PLUGIN_DIR, else
+/opt/tf-plugins, ~/.terraform.d/plugins, …) and terraform validate in the stack \`iamspec synth\`
+wrote. Needs terraform on PATH (or $TERRAFORM).
+
+  --outdir DIR    default $CDKTF_OUTDIR, else cdktf.out
+  --stack NAME    default $IAMSPEC_STACK, else iamspec
+
+Exit codes: terraform validate's · 2 nothing to validate (run iamspec synth) or no terraform.
 `;

@@ -5,13 +5,13 @@
 // stack trace) · 3 an internal error (one line plus "please report"; IAMSPEC_DEBUG=1 prints the
 // stack).
 
-import pkg from '../../package.json' with { type: 'json' };
 import { useColor } from '../scenario/format-explanation.ts';
 import { errorJson, formatProblem, toProblem } from '../scenario/reporters/index.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, reporterArg } from './args.ts';
 import { MAIN_HELP } from './help.ts';
 import { processIO, type IO } from './io.ts';
+import { packageJson } from './package.ts';
 
 export const EXIT_INTERNAL = 3;
 
@@ -26,6 +26,10 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return await (await import('./explain-command.ts')).explainCommand(rest, io);
       case 'validate':
         return (await import('./validate-command.ts')).validateCommand(rest, io);
+      case 'synth':
+        return await (await import('./synth-command.ts')).synthCommand(rest, io);
+      case 'validate-stack':
+        return await (await import('./validate-stack-command.ts')).validateStackCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -33,7 +37,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return EXIT.ok;
       case '--version':
       case '-v':
-        io.stdout.write(`iamspec ${pkg.version}\n`);
+        io.stdout.write(`iamspec ${packageJson().version}\n`);
         return EXIT.ok;
       case undefined:
         io.stderr.write(MAIN_HELP);

@@ -117,8 +117,8 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     const note = notes.filter(Boolean).join(', ');
     if (note) ctx.note = note;
 
-    // The live/recorded adapter loads only when asked: it pulls in the AWS SDK.
-    const runAgainst = against === 'local' ? null : await loadRunAgainst();
+    // The live/recorded adapter loads only when asked (live runs load the AWS SDK).
+    const runAgainst = against === 'local' ? null : await loadRunAgainst(against);
     const started = performance.now();
     const suites = loadSuites(positionals.length ? positionals : ['scenarios/'], { cwd: io.cwd });
     const loaded = performance.now();

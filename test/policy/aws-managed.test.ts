@@ -20,7 +20,7 @@ describe.runIf(installed)('AWS managed policies by ARN', () => {
     const p = awsManagedPolicy('arn:aws:iam::aws:policy/AdministratorAccess');
     expect(p.document).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
     expect(p.path).toBe('AdministratorAccess');
-    const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies[AWS_MANAGED_PACKAGE];
+    const pinned = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[AWS_MANAGED_PACKAGE];
     expect(p.source).toBe(`${AWS_MANAGED_PACKAGE}@${pinned}`);
   });
 

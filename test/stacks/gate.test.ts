@@ -369,9 +369,9 @@ describe('runGate', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// `npm run synth` itself: the app entry on YAML suites, through the real loader and runner
+// `iamspec synth` (npm run synth, cdktf.json's app) itself: YAML suites through the real loader and runner
 
-describe('the app entry (node bin/run-ts.js stacks/main.ts) on YAML suites', () => {
+describe('the app entry (iamspec synth) on YAML suites', () => {
   const repo = join(import.meta.dirname, '..', '..');
   const project = join(tmp.dir, 'yaml-project');
 
@@ -415,7 +415,7 @@ describe('the app entry (node bin/run-ts.js stacks/main.ts) on YAML suites', () 
   async function app(env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     const { spawn } = await import('node:child_process');
     return new Promise((done) => {
-      const child = spawn(process.execPath, [join(repo, 'bin/run-ts.js'), join(repo, 'stacks/main.ts')], {
+      const child = spawn(process.execPath, [join(repo, 'bin/iamspec.js'), 'synth'], {
         cwd: project,
         env: { ...process.env, CDKTF_OUTDIR: '', IAMSPEC_SCENARIOS: '', IAMSPEC_ALLOW_UNVERIFIED: '', ...env },
       });

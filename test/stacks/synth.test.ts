@@ -167,11 +167,12 @@ describe('configuration from the environment', () => {
 describe('project wiring', () => {
   it('cdktf.json runs the app with node, pins hashicorp/aws 5.100.0, and matches the provider package', () => {
     const c = JSON.parse(readFileSync(join(repo, 'cdktf.json'), 'utf8')) as { app: string; language: string; terraformProviders: string[] };
-    expect(c.app).toBe('node bin/run-ts.js stacks/main.ts');
+    expect(c.app).toBe('node bin/iamspec.js synth');
     expect(c.language).toBe('typescript');
     expect(c.terraformProviders).toEqual(['hashicorp/aws@=5.100.0']);
-    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    expect(pkg.dependencies['@cdktf/provider-aws']).toBe('20.1.0');
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; peerDependencies: Record<string, string> };
+    expect(pkg.devDependencies['@cdktf/provider-aws']).toBe('20.1.0');
+    expect(pkg.peerDependencies['@cdktf/provider-aws']).toBe('20.1.0');
     const prov = JSON.parse(readFileSync(join(repo, 'node_modules/@cdktf/provider-aws/package.json'), 'utf8')) as { cdktf: { provider: { version: string } } };
     expect(prov.cdktf.provider.version).toBe('5.100.0');
   });
