@@ -8,6 +8,7 @@ Usage:
   iamspec explain <suite.yaml> --case NAME
   iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
   iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust|endpoint]
+  iamspec init [dir]                     scaffold a policy repository (policies, suites, workflows)
   iamspec synth [paths…]                 the CDKTF stack of what the suites verified (cdktf.out/)
   iamspec validate-stack                 terraform init + validate of the synthesized stack
   iamspec <command> --help               options of one command
@@ -119,4 +120,13 @@ wrote. Needs terraform on PATH (or $TERRAFORM).
   --stack NAME    default $IAMSPEC_STACK, else iamspec
 
 Exit codes: terraform validate's · 2 nothing to validate (run iamspec synth) or no terraform.
+`;
+
+export const INIT_HELP = `Usage: iamspec init [dir]
+
+Scaffolds a policy repository in dir (default: the current directory): policies/ with an example
+policy, scenarios/ with an example suite that passes and schema.json (editor completion), cdktf.json
+for \`iamspec synth\`, the pull-request and nightly differential workflows in .github/workflows/,
+and a README section (appended when README.md exists; likewise the .gitignore lines).
+It never overwrites: when a file it would create exists, it lists them and writes nothing (exit 2).
 `;
