@@ -241,8 +241,8 @@ export function buildReport(against: Mode, suites: number, results: Differential
 export function renderDifferential(report: DifferentialReport, format: 'pretty' | 'json' = 'pretty'): string {
   const ordered = differentialOrder(report.results);
   if (format === 'json') {
-    const { against, summary, differential } = report;
-    return JSON.stringify({ against, summary, differential, results: ordered }, null, 2) + '\n';
+    const { against, summary, shard, differential } = report;
+    return JSON.stringify({ against, summary, ...(shard ? { shard } : {}), differential, results: ordered }, null, 2) + '\n';
   }
   const d = report.differential;
   const s = report.summary;

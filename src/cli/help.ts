@@ -8,6 +8,7 @@ Usage:
   iamspec explain <suite.yaml> --case NAME
   iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
   iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust|endpoint]
+  iamspec merge-reports <shard.json…>    one report from the JSON reports of a --shard matrix
   iamspec init [dir]                     scaffold a policy repository (policies, suites, workflows)
   iamspec synth [paths…]                 the CDKTF stack of what the suites verified (cdktf.out/)
   iamspec validate-stack                 terraform init + validate of the synthesized stack
@@ -120,6 +121,26 @@ wrote. Needs terraform on PATH (or $TERRAFORM).
   --stack NAME    default $IAMSPEC_STACK, else iamspec
 
 Exit codes: terraform validate's · 2 nothing to validate (run iamspec synth) or no terraform.
+`;
+
+export const MERGE_REPORTS_HELP = `Usage: iamspec merge-reports <report.json…> [options]
+
+Merges the JSON reports of a sharded run (\`iamspec test --shard i/n --reporter json\`, one per CI
+matrix job) into the report of the whole run: its results in the run's order, its summary, its exit
+code. A shard missing or given twice, shards of different n, a case in two reports, or a report of
+a run that could not start is an error (exit 2): a merged report never silently covers less.
+Failures are explained from the suites when they can be loaded from the working directory.
+
+Options:
+  --reporter NAME     pretty (default) | json | junit | github — one reporter, on stdout
+  --output FILE       write the reporter's output to FILE instead of stdout
+  --junit-file FILE   also write a JUnit XML report to FILE
+  --quiet             pretty: only failures and the summary
+  --verbose           pretty: list every passing case, however many
+  -h, --help          this help
+
+Exit codes: 0 all passed · 1 a case failed (or every case was skipped) · 2 the reports could not
+be merged.
 `;
 
 export const INIT_HELP = `Usage: iamspec init [dir]

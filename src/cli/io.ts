@@ -1,8 +1,8 @@
 // Where the CLI writes and what it knows about its surroundings (tests pass their own), and how it
-// reads the files named on its command line.
+// reads and writes the files named on its command line.
 
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { CliUsageError } from './args.ts';
 
 export interface Stream {
@@ -31,5 +31,15 @@ export function readPolicyArg(io: IO, file: string, what: string): { path: strin
     return { path, text: readFileSync(path, 'utf8'), name: basename(file).replace(/\.json$/i, '') };
   } catch (e) {
     throw new CliUsageError(`cannot read ${what}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
+  }
+}
+
+/** Writes a report file (creating its directory); failure is a usage error (exit 2). */
+export function writeOut(file: string, text: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new CliUsageError(`cannot write ${file}: ${(e as Error).message}`, '');
   }
 }

@@ -26,6 +26,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return await (await import('./explain-command.ts')).explainCommand(rest, io);
       case 'validate':
         return (await import('./validate-command.ts')).validateCommand(rest, io);
+      case 'merge-reports':
+        return await (await import('./merge-reports-command.ts')).mergeReportsCommand(rest, io);
       case 'init':
         return (await import('./init-command.ts')).initCommand(rest, io);
       case 'synth':

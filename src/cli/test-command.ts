@@ -1,8 +1,7 @@
 // `iamspec test [paths…]`: load suites, select (--filter, --shard), run locally or against the
 // simulator / a recording, report. Wiring only: the logic lives in src/scenario.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { useColor } from '../scenario/format-explanation.ts';
 import {
   REPORTERS,
@@ -27,7 +26,7 @@ import { loadSuites } from '../scenario/loader.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, oneOf, parse, reporterArg } from './args.ts';
 import { TEST_HELP } from './help.ts';
-import type { IO } from './io.ts';
+import { writeOut, type IO } from './io.ts';
 import { loadRunAgainst } from './load.ts';
 
 const OPTIONS = {
@@ -131,6 +130,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     if (runAgainst) {
       const selected = selectSuites(suites, selection);
       const report = await runAgainst(against as 'aws' | 'recorded', selected, { record: o.record === true, cwd: io.cwd, onProgress: progress.update });
+      if (shard) report.shard = shard;
       run = describeResults(report, selected, io.cwd);
       if (reporter.name === 'json' || reporter.name === 'pretty') {
         const { renderDifferential } = await import('../aws/differential.ts');
@@ -148,6 +148,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
       });
     }
     progress.done();
+    if (shard) run.shard = shard; // the JSON report says which slice it is (merge-reports checks)
     // Coverage is a second, traced pass over the selected cases: runs without it pay nothing.
     const coverage = wantCoverage ? (await import('../analysis/coverage.ts')).computeCoverage(selectSuites(suites, selection), { cwd: io.cwd }) : undefined;
     const ran = performance.now();
@@ -213,15 +214,6 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     }
     if (out.stderr) io.stderr.write(out.stderr);
     return EXIT.usage;
-  }
-}
-
-function writeOut(file: string, text: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, text);
-  } catch (e) {
-    throw new CliUsageError(`cannot write ${file}: ${(e as Error).message}`, '');
   }
 }
 

@@ -2,6 +2,7 @@
 
 import type { Decision } from '../engine/types.ts';
 import type { Expectation } from './model.ts';
+import type { Shard } from './runner.ts';
 
 export interface CaseResult {
   file: string;
@@ -41,6 +42,8 @@ export interface ReportSummary {
 
 export interface Report {
   summary: ReportSummary;
+  /** Set when the run was one shard of several (`iamspec merge-reports` checks none is missing). */
+  shard?: Shard;
   results: CaseResult[];
 }
 

@@ -1,6 +1,7 @@
 // `--reporter json`: exactly the contract of scenario-format.md — one JSON object on stdout,
-// {"summary": {suites, passed, failed, errors, skipped}, "results": [...]}, each result's fields in
-// the contract's order, extra fields dropped; one JSON.stringify call over the whole report.
+// {"summary": {suites, passed, failed, errors, skipped}, "results": [...]} (with "shard": {index,
+// count} between them for a --shard run), each result's fields in the contract's order, extra
+// fields dropped; one JSON.stringify call over all the results.
 // Errors (exit 2): {"error": {"file", "line", "column", "message"}}.
 
 import { displayPath } from '../../display-path.ts';
@@ -55,13 +56,14 @@ const CONTRACT_KEYS = [
 
 export function formatJson(report: Report): string {
   const { suites, passed, failed, errors, skipped } = report.summary;
-  const summary = { suites, passed, failed, errors, skipped };
+  const shard = report.shard ? `,"shard":${JSON.stringify({ index: report.shard.index, count: report.shard.count })}` : '';
+  const head = `{"summary":${JSON.stringify({ suites, passed, failed, errors, skipped })}${shard}`;
   if (!report.results.some((r) => r.counterexample !== undefined)) {
-    return JSON.stringify({ summary, results: report.results }, CONTRACT_KEYS) + '\n';
+    return `${head},"results":${JSON.stringify(report.results, CONTRACT_KEYS)}}\n`;
   }
   // A counterexample is free-form (context keys …): those results are written field by field.
   const parts = report.results.map((r) => (r.counterexample !== undefined ? resultJson(r) : JSON.stringify(r, CONTRACT_KEYS)));
-  return `{"summary":${JSON.stringify(summary)},"results":[${parts.join(',')}]}\n`;
+  return `${head},"results":[${parts.join(',')}]}\n`;
 }
 
 /** The error object; details are appended to the message, one per line. */
