@@ -119,6 +119,25 @@ export function formatLcov(c: Coverage): string {
 
 const rate = (hit: number, all: number) => (all === 0 ? '1' : String(Math.round((hit / all) * 10000) / 10000));
 
+/** Lines and branches, valid and covered: what Cobertura totals per class, package and report. */
+interface Tally {
+  lines: number;
+  linesHit: number;
+  branches: number;
+  branchesHit: number;
+}
+
+const newTally = (): Tally => ({ lines: 0, linesHit: 0, branches: 0, branchesHit: 0 });
+
+function addTally(into: Tally, t: Tally): void {
+  into.lines += t.lines;
+  into.linesHit += t.linesHit;
+  into.branches += t.branches;
+  into.branchesHit += t.branchesHit;
+}
+
+const rates = (t: Tally) => `line-rate="${rate(t.linesHit, t.lines)}" branch-rate="${rate(t.branchesHit, t.branches)}"`;
+
 /** Cobertura XML (GitLab, Azure DevOps, Jenkins): a class per policy file, a line per statement with its condition outcomes as branches. */
 export function formatCobertura(c: Coverage, opts: { timestamp?: number } = {}): string {
   const packages = new Map<string, { file: string; pols: PolicyCoverage[] }[]>();
@@ -128,17 +147,11 @@ export function formatCobertura(c: Coverage, opts: { timestamp?: number } = {}):
     if (list) list.push({ file, pols });
     else packages.set(dir, [{ file, pols }]);
   }
-  let linesAll = 0;
-  let linesHit = 0;
-  let brAll = 0;
-  let brHit = 0;
+  const total = newTally();
   const body: string[] = [];
   for (const [dir, classes] of [...packages].sort((a, b) => a[0].localeCompare(b[0]))) {
     const pkg: string[] = [];
-    let pl = 0;
-    let plh = 0;
-    let pb = 0;
-    let pbh = 0;
+    const pt = newTally();
     for (const { file, pols } of classes) {
       // Per line: hits, and the condition outcomes of the statements written there.
       const lines = new Map<number, { hits: number; all: number; hit: number }>();
@@ -155,16 +168,10 @@ export function formatCobertura(c: Coverage, opts: { timestamp?: number } = {}):
           lines.set(s.line, l);
         }
       }
-      let cl = 0;
-      let clh = 0;
-      let cb = 0;
-      let cbh = 0;
+      const ct = newTally();
       const xmlLines: string[] = [];
       for (const [n, l] of [...lines].sort((a, b) => a[0] - b[0])) {
-        cl++;
-        if (l.hits > 0) clh++;
-        cb += l.all;
-        cbh += l.hit;
+        addTally(ct, { lines: 1, linesHit: l.hits > 0 ? 1 : 0, branches: l.all, branchesHit: l.hit });
         xmlLines.push(
           l.all > 0
             ? `            <line number="${n}" hits="${l.hits}" branch="true" condition-coverage="${Math.floor((l.hit / l.all) * 100)}% (${l.hit}/${l.all})"/>`
@@ -173,35 +180,23 @@ export function formatCobertura(c: Coverage, opts: { timestamp?: number } = {}):
       }
       const name = pols.map((p) => p.policy).join(',');
       pkg.push(
-        `        <class name="${xmlEscape(name)}" filename="${xmlEscape(file)}" line-rate="${rate(clh, cl)}" branch-rate="${rate(cbh, cb)}" complexity="0">`,
+        `        <class name="${xmlEscape(name)}" filename="${xmlEscape(file)}" ${rates(ct)} complexity="0">`,
         '          <methods/>',
         '          <lines>',
         ...xmlLines,
         '          </lines>',
         '        </class>',
       );
-      pl += cl;
-      plh += clh;
-      pb += cb;
-      pbh += cbh;
+      addTally(pt, ct);
     }
-    body.push(
-      `    <package name="${xmlEscape(dir)}" line-rate="${rate(plh, pl)}" branch-rate="${rate(pbh, pb)}" complexity="0">`,
-      '      <classes>',
-      ...pkg,
-      '      </classes>',
-      '    </package>',
-    );
-    linesAll += pl;
-    linesHit += plh;
-    brAll += pb;
-    brHit += pbh;
+    body.push(`    <package name="${xmlEscape(dir)}" ${rates(pt)} complexity="0">`, '      <classes>', ...pkg, '      </classes>', '    </package>');
+    addTally(total, pt);
   }
   const ts = Math.floor((opts.timestamp ?? Date.now()) / 1000);
   return [
     '<?xml version="1.0" ?>',
     '<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd">',
-    `<coverage line-rate="${rate(linesHit, linesAll)}" branch-rate="${rate(brHit, brAll)}" lines-covered="${linesHit}" lines-valid="${linesAll}" branches-covered="${brHit}" branches-valid="${brAll}" complexity="0" version="iamspec" timestamp="${ts}">`,
+    `<coverage ${rates(total)} lines-covered="${total.linesHit}" lines-valid="${total.lines}" branches-covered="${total.branchesHit}" branches-valid="${total.branches}" complexity="0" version="iamspec" timestamp="${ts}">`,
     '  <sources>',
     '    <source>.</source>',
     '  </sources>',

@@ -12,6 +12,7 @@ Usage:
   iamspec init [dir]                     scaffold a policy repository (policies, suites, workflows)
   iamspec synth [paths…]                 the CDKTF stack of what the suites verified (cdktf.out/)
   iamspec validate-stack                 terraform init + validate of the synthesized stack
+  iamspec from-cloudtrail EVENT.json|-   a CloudTrail event (AccessDenied …) as a case to paste
   iamspec <command> --help               options of one command
   iamspec --version
 
@@ -107,8 +108,9 @@ Environment: IAMSPEC_ALLOW_UNVERIFIED, IAMSPEC_DEPLOY_ORG, IAMSPEC_IAM_PATH, IAM
 IAMSPEC_AWS_REGION, IAMSPEC_STATE_BUCKET (+ _KEY, _REGION, _LOCK_TABLE): README, "Deploying what
 the suites verified".
 
-Exit codes: 0 synthesized · 1 the gate refused (a failing, missing or unexercised case) · 2 the
-input could not be used, or an optional package is missing.
+Exit codes: 0 synthesized · 1 the gate refused (a failing or missing case, an item no passing
+case depends on, or one AWS would refuse to create) · 2 the input could not be used, or an
+optional package is missing.
 `;
 
 export const VALIDATE_STACK_HELP = `Usage: iamspec validate-stack [--outdir DIR] [--stack NAME]
@@ -150,4 +152,25 @@ policy, scenarios/ with an example suite that passes and schema.json (editor com
 for \`iamspec synth\`, the pull-request and nightly differential workflows in .github/workflows/,
 and a README section (appended when README.md exists; likewise the .gitignore lines).
 It never overwrites: when a file it would create exists, it lists them and writes nothing (exit 2).
+`;
+
+export const FROM_CLOUDTRAIL_HELP = `Usage: iamspec from-cloudtrail [EVENT.json … | -] [--suite FILE …] [--action ACTION]
+
+Turns CloudTrail events into suite cases, printed as YAML to paste: the caller (userIdentity), the
+action (the access-denied message, else eventSource + eventName, checked against the IAM catalog),
+the resource (the message, else the event's resources / requestParameters in the catalog's ARN
+format; what the event lacks is marked FILL IN), the context the event carries (MFA from
+sessionContext, source IP, region, time, VPC endpoint, TLS), and the expected decision (errorCode
+and the message: "with an explicit deny" → explicitDeny, "because no … policy allows" →
+implicitDeny, otherwise denied; no errorCode → allowed). Comments say where each value came from.
+
+Input: one event, a log file {"Records": [...]}, a JSON list, aws cloudtrail lookup-events output,
+or an EventBridge event; - or a pipe reads standard input. In a file of several events, those
+that failed for another reason (throttling, validation) are skipped.
+
+  --suite FILE        use the name of the suite's principal with the caller's ARN (otherwise a
+                      principals: block to paste is printed too); repeat for several
+  --action ACTION     the permission to test, when the event's operation is not in the catalog
+
+Exit codes: 0 converted · 2 the input could not be used (not JSON, not an event, unknown action).
 `;

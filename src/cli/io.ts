@@ -15,10 +15,18 @@ export interface IO {
   stderr: Stream;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Standard input, for commands that read it (`from-cloudtrail -`); absent: none. */
+  stdin?: { isTTY?: boolean; read(): string };
 }
 
 export function processIO(): IO {
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    stdin: { isTTY: process.stdin.isTTY === true, read: () => readFileSync(0, 'utf8') },
+  };
 }
 
 /**

@@ -34,6 +34,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return await (await import('./synth-command.ts')).synthCommand(rest, io);
       case 'validate-stack':
         return await (await import('./validate-stack-command.ts')).validateStackCommand(rest, io);
+      case 'from-cloudtrail':
+        return (await import('./from-cloudtrail-command.ts')).fromCloudtrailCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':
