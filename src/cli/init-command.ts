@@ -5,7 +5,7 @@
 // .gitignore are extended instead when they exist (the section or lines are appended once).
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath } from '../display-path.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, parse } from './args.ts';
@@ -81,7 +81,7 @@ export function initCommand(argv: string[], io: IO): number {
   for (const f of files) {
     const target = join(dir, f.path);
     const shown = displayPath(target, io.cwd);
-    mkdirSync(join(target, '..'), { recursive: true });
+    mkdirSync(dirname(target), { recursive: true });
     if (EXTENDED.has(f.path) && existsSync(target)) {
       const current = readFileSync(target, 'utf8');
       const marker = f.text.split('\n', 1)[0]!;

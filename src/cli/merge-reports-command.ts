@@ -7,6 +7,7 @@ import type { DifferentialReport } from '../aws/differential.ts';
 import { useColor } from '../scenario/format-explanation.ts';
 import { loadSuites } from '../scenario/loader.ts';
 import { mergeReports, type MergedReport } from '../scenario/merge.ts';
+import { EXIT } from '../scenario/report.ts';
 import { formatJunit, REPORTER_NAMES, REPORTERS, toProblem, type ReporterContext } from '../scenario/reporters/index.ts';
 import { describeResults, exitCodeOf, type RunReport } from '../scenario/runner.ts';
 import { CliUsageError, oneOf, parse } from './args.ts';
@@ -26,7 +27,7 @@ export async function mergeReportsCommand(argv: string[], io: IO): Promise<numbe
   const { values: o, positionals } = parse(argv, OPTIONS, MERGE_REPORTS_HELP);
   if (o.help) {
     io.stdout.write(MERGE_REPORTS_HELP);
-    return 0;
+    return EXIT.ok;
   }
   const reporter = REPORTERS[oneOf(o.reporter ?? 'pretty', REPORTER_NAMES, '--reporter', MERGE_REPORTS_HELP)]!;
   if (positionals.length === 0) {
