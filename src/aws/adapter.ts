@@ -15,7 +15,8 @@ import type {
 } from '@aws-sdk/client-iam';
 import type { Decision } from '../engine/types.ts';
 import { UsageError } from '../scenario/runner.ts';
-import { LIMITS, NO_IDENTITY_POLICY, type CasePlan, type RawStatement, type SimCall, type SimInputs } from './mapping.ts';
+import { READ_PERMISSIONS, readAttachedPolicies, type Call } from './account.ts';
+import { callFor, LIMITS, NO_IDENTITY_POLICY, policyFingerprint, type CasePlan, type RawStatement, type SimCall, type SimInputs } from './mapping.ts';
 
 // ---------------------------------------------------------------------------------------------
 // errors
@@ -91,7 +92,8 @@ const HOW_TO_CREDENTIALS = [
   '  AWS_PROFILE=<profile> npx iamspec test --against aws        (after `aws sso login --profile <profile>` for IAM Identity Center)',
   '  AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… [AWS_SESSION_TOKEN=…] npx iamspec test --against aws',
   '  in CI: aws-actions/configure-aws-credentials with an OIDC role (see .github/workflows/differential.yml)',
-  'They need only iam:SimulateCustomPolicy, iam:SimulatePrincipalPolicy and iam:GetContextKeysFor*.',
+  'They need only iam:SimulateCustomPolicy, iam:SimulatePrincipalPolicy and iam:GetContextKeysFor*, and for principals marked',
+  'inAccount: true the read-only calls that list their attached policies (README "Differential runs").',
   'To run without AWS, replay the committed recordings: npx iamspec test --against recorded',
 ].join('\n');
 
@@ -204,10 +206,12 @@ export function customInput(call: Pick<SimCall, 'inputs' | 'actions' | 'resource
     PolicyInputList: i.policies.length ? i.policies.map((p) => p.text) : [NO_IDENTITY_POLICY],
     ...(i.boundary ? { PermissionsBoundaryPolicyInputList: [i.boundary.text] } : {}),
     ...(i.scps ? { OrderedOrganizationPolicyInputList: i.scps.map((l) => ({ ServiceControlPolicyInputList: l.map((p) => p.text) })) } : {}),
+    ...(i.callerArn ? { CallerArn: i.callerArn } : {}),
     ...sharedInput(call, maxItems, marker),
   };
 }
 
+/** No CallerArn: it defaults to PolicySourceArn, the principal itself (spec §7.2). */
 export function principalInput(call: Pick<SimCall, 'inputs' | 'actions' | 'resources'>, maxItems: number, marker?: string): SimulatePrincipalPolicyCommandInput {
   return { PolicySourceArn: call.inputs.policySourceArn!, ...sharedInput(call, maxItems, marker) };
 }
@@ -220,7 +224,6 @@ function sharedInput(call: Pick<SimCall, 'inputs' | 'actions' | 'resources'>, ma
     ResourceArns: call.resources,
     ...(i.resourcePolicy ? { ResourcePolicy: i.resourcePolicy.text } : {}),
     ...(i.resourceOwner ? { ResourceOwner: i.resourceOwner } : {}),
-    CallerArn: i.callerArn,
     ...(i.context.length ? { ContextEntries: contextEntriesOf(i) } : {}),
     MaxItems: maxItems,
     ...(marker ? { Marker: marker } : {}),
@@ -243,8 +246,10 @@ export interface AwsAnswer {
   decision: Decision;
   matchedStatements: RawStatement[];
   missingContextValues: string[];
+  /** For resource `*` only: for resource ARNs AWS reports it as a total over the call's resources (spec §7.3). */
   allowedByOrganizations?: boolean;
   allowedByPermissionsBoundary?: boolean;
+  /** Per policy type, cross-account only (an empty map says nothing and is dropped). */
   evalDecisionDetails?: Record<string, string>;
 }
 
@@ -268,8 +273,8 @@ function rawStatements(list: Statement[] | undefined): RawStatement[] {
 }
 
 function details(d: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!d) return undefined;
-  return Object.fromEntries(Object.keys(d).sort().map((k) => [k, String(d[k])]));
+  const keys = Object.keys(d ?? {}).sort();
+  return keys.length ? Object.fromEntries(keys.map((k) => [k, String(d![k])])) : undefined;
 }
 
 export function answerKey(action: string, resource: string): string {
@@ -277,36 +282,40 @@ export function answerKey(action: string, resource: string): string {
 }
 
 /**
- * One answer per (action, resource): from ResourceSpecificResults when a result has them (2026:
- * one EvaluationResult per action, EvalDecision the most restrictive across resources), else from
- * the result itself (older shape: one per action × resource; also single-resource answers).
+ * One answer per (action, resource) of a call whose resources were `resources` (spec §7.3). The
+ * top-level fields of an EvaluationResult are totals over all the call's resources (EvalDecision
+ * the most restrictive, MatchedStatements and MissingContextValues unions, the details
+ * aggregated) and its EvalResourceName is an ARN template, so:
+ * - resource `*` (always alone in its call): the top level is that one resource's answer, keyed by
+ *   action whatever EvalResourceName says;
+ * - resource ARNs: the ResourceSpecificResults entries, field by field, never completed from the
+ *   top level; a single-ARN call answered without them takes the top level (its totals are that
+ *   ARN's) but not AllowedByOrganizations, which a per-resource answer never has;
+ * - a multi-ARN result without them (the older shape: one result per resource, each repeating
+ *   the aggregate) answers nothing: the caller asks again per resource.
+ * So an answer never depends on which other resources shared its call, and neither do recordings.
  */
-export function normalizeResults(results: readonly EvaluationResult[]): Map<string, AwsAnswer> {
+export function normalizeResults(results: readonly EvaluationResult[], resources: readonly string[]): Map<string, AwsAnswer> {
   const out = new Map<string, AwsAnswer>();
+  const put = (action: string, resource: string, a: AwsAnswer) => {
+    const key = answerKey(action, resource);
+    if (!out.has(key)) out.set(key, a);
+  };
+  const only = resources.length === 1 ? resources[0]! : undefined;
   for (const r of results) {
     const action = r.EvalActionName ?? '';
-    const orgs = r.OrganizationsDecisionDetail?.AllowedByOrganizations;
+    const top = () => answer(r.EvalDecision, r.MatchedStatements, r.MissingContextValues, r.PermissionsBoundaryDecisionDetail, r.EvalDecisionDetails);
+    if (only === '*') {
+      const orgs = r.OrganizationsDecisionDetail?.AllowedByOrganizations;
+      put(action, '*', { ...top(), ...(orgs !== undefined ? { allowedByOrganizations: orgs } : {}) });
+      continue;
+    }
     const specific = r.ResourceSpecificResults ?? [];
-    const add = (resource: string | undefined, a: Omit<AwsAnswer, 'allowedByOrganizations'>) => {
-      const key = answerKey(action, resource ?? '*');
-      if (!out.has(key)) out.set(key, { ...a, ...(orgs !== undefined ? { allowedByOrganizations: orgs } : {}) });
-    };
     for (const rs of specific) {
-      add(
-        rs.EvalResourceName,
-        answer(
-          rs.EvalResourceDecision,
-          rs.MatchedStatements,
-          rs.MissingContextValues ?? r.MissingContextValues,
-          rs.PermissionsBoundaryDecisionDetail ?? r.PermissionsBoundaryDecisionDetail,
-          rs.EvalDecisionDetails ?? r.EvalDecisionDetails,
-        ),
-      );
+      if (rs.EvalResourceName === undefined) continue;
+      put(action, rs.EvalResourceName, answer(rs.EvalResourceDecision, rs.MatchedStatements, rs.MissingContextValues, rs.PermissionsBoundaryDecisionDetail, rs.EvalDecisionDetails));
     }
-    // With per-resource results, the top level is the aggregate (most restrictive): not a per-resource answer.
-    if (specific.length === 0) {
-      add(r.EvalResourceName, answer(r.EvalDecision, r.MatchedStatements, r.MissingContextValues, r.PermissionsBoundaryDecisionDetail, r.EvalDecisionDetails));
-    }
+    if (specific.length === 0 && only !== undefined) put(action, only, top());
   }
   return out;
 }
@@ -317,7 +326,7 @@ function answer(
   missing: string[] | undefined,
   boundaryDetail: { AllowedByPermissionsBoundary?: boolean } | undefined,
   decisionDetails: Record<string, unknown> | undefined,
-): Omit<AwsAnswer, 'allowedByOrganizations'> {
+): AwsAnswer {
   const boundary = boundaryDetail?.AllowedByPermissionsBoundary;
   const dd = details(decisionDetails as Record<string, string> | undefined);
   return {
@@ -342,8 +351,11 @@ export interface SimulatorOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** What a case got: an answer, or an error message saying what to do. */
-export type Outcome = { answer: AwsAnswer } | { error: string };
+/**
+ * What a case got: an answer (in Principal mode with `accountPolicies`, the fingerprint of the
+ * documents attached to the principal when AWS answered), or an error message saying what to do.
+ */
+export type Outcome = { answer: AwsAnswer; accountPolicies?: string } | { error: string };
 
 /** Why a call failed, per error code (spec §7.1). */
 export function describeError(e: unknown, call: Pick<SimCall, 'inputs'>): string {
@@ -373,9 +385,31 @@ function splittable(e: unknown): boolean {
   return code === 'InvalidInput' || code === 'InvalidInputException' || code === 'PolicyEvaluation' || code === 'PolicyEvaluationException';
 }
 
+/** Distinct (action, resource) pairs among a call's cases (two cases may ask the same). */
+function pairs(call: SimCall): number {
+  return new Set(call.plans.map((p) => answerKey(p.action, p.resource))).size;
+}
+
+/** Runs `fn` on each item, at most `limit` at once; stops taking items after the first throw, and rethrows it. */
+async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      try {
+        await fn(items[next++]!);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export class Simulator {
   readonly client: IAMClient;
-  /** API calls completed or given up (pages; retries not counted). */
+  /** API calls completed or given up (pages, reads included; retries not counted). */
   calls = 0;
   private readonly concurrency: number;
   private readonly maxItems: number;
@@ -390,61 +424,107 @@ export class Simulator {
     this.onProgress = opts.onProgress;
   }
 
-  /** Sends the calls (at most `concurrency` at once) and returns each planned case's outcome. */
+  /** One API call through the retry policy, counted. */
+  private readonly call: Call = async (fn) => {
+    try {
+      return await withRetry(fn, this.retry);
+    } finally {
+      this.calls++;
+    }
+  };
+
+  /**
+   * Sends the calls (at most `concurrency` at once) and returns each planned case's outcome. The
+   * documents attached to each Principal-mode principal are read first; a principal whose
+   * documents cannot be read is not simulated (its cases get the reason).
+   */
   async run(calls: readonly SimCall[]): Promise<Map<CasePlan, Outcome>> {
     const outcomes = new Map<CasePlan, Outcome>();
+    const accounts = await this.readAccounts(calls);
     const total = calls.reduce((n, c) => n + c.plans.length, 0);
     let done = 0;
-    let next = 0;
-    let fatal: unknown;
-    const worker = async () => {
-      while (next < calls.length && fatal === undefined) {
-        const call = calls[next++]!;
-        try {
-          for (const [plan, outcome] of await this.answer(call)) outcomes.set(plan, outcome);
-        } catch (e) {
-          fatal ??= e;
-          return;
+    await inPool(calls, this.concurrency, async (call) => {
+      const account = call.inputs.policySourceArn ? accounts.get(call.inputs.policySourceArn) : undefined;
+      if (account && 'error' in account) for (const p of call.plans) outcomes.set(p, account);
+      else {
+        for (const [plan, outcome] of await this.answer(call)) {
+          outcomes.set(plan, account && 'answer' in outcome ? { ...outcome, accountPolicies: account.fingerprint } : outcome);
         }
-        done += call.plans.length;
-        this.onProgress?.(done, total);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, calls.length) }, worker));
-    if (fatal !== undefined) throw fatal;
+      done += call.plans.length;
+      this.onProgress?.(done, total);
+    });
     return outcomes;
   }
 
-  /** One call's cases: answered, or an error each; a rejected multi-case call is split to find the culprit. */
+  /** The fingerprint of the documents attached to each Principal-mode principal, or why it could not be read. */
+  private async readAccounts(calls: readonly SimCall[]): Promise<Map<string, { fingerprint: string } | { error: string }>> {
+    const out = new Map<string, { fingerprint: string } | { error: string }>();
+    const arns = [...new Set(calls.flatMap((c) => (c.inputs.policySourceArn ? [c.inputs.policySourceArn] : [])))];
+    const managed = new Map<string, Promise<string>>();
+    await inPool(arns, this.concurrency, async (arn) => {
+      try {
+        const docs = await readAttachedPolicies(this.client, arn, this.call, managed);
+        out.set(arn, { fingerprint: policyFingerprint(docs.identity, docs.boundary) });
+      } catch (e) {
+        const code = errorCode(e);
+        if (e instanceof ReadOnlyViolation) throw e;
+        if (FATAL.has(code) && code !== 'AccessDenied' && code !== 'AccessDeniedException') throw refused(`reading ${arn}`, e);
+        const msg = e instanceof Error ? e.message : String(e);
+        const fix =
+          code === 'NoSuchEntity' || code === 'NoSuchEntityException'
+            ? "deploy it, or drop `inAccount: true` to simulate the suite's own policies"
+            : `iamspec reads them (${READ_PERMISSIONS.join(', ')}) so that a recording shows an account drifted from the suite as stale`;
+        out.set(arn, { error: `could not read the policies attached to ${arn} (${code}: ${msg}) — ${fix}` });
+      }
+    });
+    return out;
+  }
+
+  /**
+   * One call's cases: answered, or an error each. A call rejected with InvalidInput or
+   * PolicyEvaluation is halved until the case at fault is found; once one case has failed on its
+   * own, the parts still pending are sent as they are (a fault in the inputs all the cases share
+   * fails every part, and halving on would cost a call per case). Cases a multi-resource answer
+   * leaves without a per-resource result are asked again one resource per call.
+   */
   private async answer(call: SimCall): Promise<Map<CasePlan, Outcome>> {
     const out = new Map<CasePlan, Outcome>();
-    let results: Map<string, AwsAnswer>;
-    try {
-      results = normalizeResults(await this.send(call));
-    } catch (e) {
-      const code = errorCode(e);
-      if (e instanceof ReadOnlyViolation) throw e;
-      if (FATAL.has(code)) {
-        throw new AwsUsageError(
-          `${call.inputs.operation} was refused (${code}): ${e instanceof Error ? e.message : String(e)}\n${HOW_TO_CREDENTIALS}`,
-        );
+    const pending: SimCall[] = [call];
+    let halve = true;
+    for (let part = pending.shift(); part; part = pending.shift()) {
+      let results: Map<string, AwsAnswer>;
+      try {
+        results = normalizeResults(await this.send(part), part.resources);
+      } catch (e) {
+        if (e instanceof ReadOnlyViolation) throw e;
+        if (FATAL.has(errorCode(e))) throw refused(part.inputs.operation, e);
+        const several = pairs(part) > 1;
+        if (splittable(e) && several && halve) {
+          pending.unshift(...split(part));
+          continue;
+        }
+        if (splittable(e) && !several) halve = false;
+        const error = describeError(e, part) + (part.plans.length > 1 ? ` (a call of ${part.plans.length} cases)` : '');
+        for (const p of part.plans) out.set(p, { error });
+        continue;
       }
-      if (splittable(e) && call.actions.length * call.resources.length > 1) {
-        for (const part of split(call)) for (const [p, o] of await this.answer(part)) out.set(p, o);
-        return out;
+      const unanswered: CasePlan[] = [];
+      for (const p of part.plans) {
+        const a = results.get(answerKey(p.action, p.resource));
+        if (a) out.set(p, { answer: a });
+        else unanswered.push(p);
       }
-      const error = describeError(e, call) + (call.plans.length > 1 ? ` (a call of ${call.plans.length} cases)` : '');
-      for (const p of call.plans) out.set(p, { error });
-      return out;
-    }
-    for (const p of call.plans) {
-      const a = results.get(answerKey(p.action, p.resource));
-      out.set(
-        p,
-        a
-          ? { answer: a }
-          : { error: `${call.inputs.operation} returned no result for ${p.action} on ${p.resource} (${results.size} results for ${call.actions.length} actions × ${call.resources.length} resources)` },
-      );
+      if (unanswered.length === 0) continue;
+      if (part.resources.length > 1) {
+        const byResource = new Map<string, CasePlan[]>();
+        for (const p of unanswered) byResource.set(p.resource, [...(byResource.get(p.resource) ?? []), p]);
+        pending.unshift(...[...byResource.values()].map(callFor));
+        continue;
+      }
+      for (const p of unanswered) {
+        out.set(p, { error: `${part.inputs.operation} returned no result for ${p.action} on ${p.resource} (${results.size} results for ${part.actions.length} actions × ${part.resources.length} resources)` });
+      }
     }
     return out;
   }
@@ -456,14 +536,11 @@ export class Simulator {
     let marker: string | undefined;
     const seen = new Set<string>();
     for (;;) {
-      const page: SimulatePolicyResponse = await withRetry(
-        () =>
-          call.inputs.operation === 'SimulatePrincipalPolicy'
-            ? this.client.send(new SimulatePrincipalPolicyCommand(principalInput(call, this.maxItems, marker)))
-            : this.client.send(new SimulateCustomPolicyCommand(customInput(call, this.maxItems, marker))),
-        this.retry,
+      const page: SimulatePolicyResponse = await this.call(() =>
+        call.inputs.operation === 'SimulatePrincipalPolicy'
+          ? this.client.send(new SimulatePrincipalPolicyCommand(principalInput(call, this.maxItems, marker)))
+          : this.client.send(new SimulateCustomPolicyCommand(customInput(call, this.maxItems, marker))),
       );
-      this.calls++;
       all.push(...(page.EvaluationResults ?? []));
       if (!page.IsTruncated) return all;
       if (!page.Marker || seen.has(page.Marker)) {
@@ -475,30 +552,20 @@ export class Simulator {
   }
 }
 
-/** Halves a call: by resources when it has several, else by actions. */
+/** Credentials AWS refused: no retry and no other case can fix it, so the run stops (exit 2). */
+function refused(what: string, e: unknown): AwsUsageError {
+  return new AwsUsageError(`${what} was refused (${errorCode(e)}): ${e instanceof Error ? e.message : String(e)}\n${HOW_TO_CREDENTIALS}`);
+}
+
+/** Halves a call: by resources when its cases have several, else by actions. */
 function split(call: SimCall): SimCall[] {
-  const parts: SimCall[] = [];
-  const make = (actions: string[], resources: string[]) => {
-    const acts = new Set(actions.map((a) => a.toLowerCase()));
-    const res = new Set(resources);
-    const plans = call.plans.filter((p) => acts.has(p.action.toLowerCase()) && res.has(p.resource));
-    if (plans.length) {
-      parts.push({
-        inputs: call.inputs,
-        actions: actions.filter((a) => plans.some((p) => p.action.toLowerCase() === a.toLowerCase())),
-        resources: resources.filter((r) => plans.some((p) => p.resource === r)),
-        plans,
-      });
-    }
+  const half = <T>(items: T[]) => {
+    const mid = Math.ceil(items.length / 2);
+    return [new Set(items.slice(0, mid)), new Set(items.slice(mid))];
   };
-  if (call.resources.length > 1) {
-    const mid = Math.ceil(call.resources.length / 2);
-    make(call.actions, call.resources.slice(0, mid));
-    make(call.actions, call.resources.slice(mid));
-  } else {
-    const mid = Math.ceil(call.actions.length / 2);
-    make(call.actions.slice(0, mid), call.resources);
-    make(call.actions.slice(mid), call.resources);
-  }
-  return parts;
+  const parts =
+    call.resources.length > 1
+      ? half(call.resources).map((rs) => call.plans.filter((p) => rs.has(p.resource)))
+      : half(call.actions.map((a) => a.toLowerCase())).map((as) => call.plans.filter((p) => as.has(p.action.toLowerCase())));
+  return parts.filter((plans) => plans.length > 0).map(callFor);
 }

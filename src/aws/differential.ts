@@ -46,6 +46,16 @@ export interface AwsSide {
   allowedByOrganizations?: boolean;
   allowedByPermissionsBoundary?: boolean;
   evalDecisionDetails?: Record<string, string>;
+  /**
+   * The case's `decidedBy` entries naming a boundary or SCP statement: MatchedStatements lists
+   * identity- and resource-policy statements only (spec §7.3), so these are not checked against AWS.
+   */
+  decidedByNotListed?: string[];
+  /**
+   * Principal mode: fingerprint of the documents attached to the principal in the account, and
+   * whether it matches the suite's policies for it (false: the account has drifted from the suite).
+   */
+  accountPolicies?: { fingerprint: string; matchesSuite: boolean };
 }
 
 export type Agreement = 'agree' | 'disagree' | 'skipped' | 'error';
@@ -85,7 +95,8 @@ export function localSide(suite: Suite, c: Case): LocalSide {
   }
 }
 
-function awsSide(plan: CasePlan, a: AwsAnswer, source: AwsSide['source']): AwsSide {
+function awsSide(plan: CasePlan, a: AwsAnswer, source: AwsSide['source'], accountPolicies: string | undefined): AwsSide {
+  const notListed = decidedByNotListed(plan);
   return {
     source,
     operation: plan.inputs!.operation,
@@ -106,22 +117,43 @@ function awsSide(plan: CasePlan, a: AwsAnswer, source: AwsSide['source']): AwsSi
     ...(a.allowedByOrganizations !== undefined ? { allowedByOrganizations: a.allowedByOrganizations } : {}),
     ...(a.allowedByPermissionsBoundary !== undefined ? { allowedByPermissionsBoundary: a.allowedByPermissionsBoundary } : {}),
     ...(a.evalDecisionDetails ? { evalDecisionDetails: a.evalDecisionDetails } : {}),
+    ...(notListed.length ? { decidedByNotListed: notListed } : {}),
+    ...(accountPolicies ? { accountPolicies: { fingerprint: accountPolicies, matchesSuite: accountPolicies === plan.inputs!.accountPolicies } } : {}),
   };
 }
 
-/** `decidedBy` entries the simulator's matched statements lack (SCP statements are never listed by it: not checked). */
-function unmetDecidedBy(suite: Suite, c: Case, aws: AwsSide): string[] {
-  if (!c.decidedBy?.length) return [];
-  // The simulator never lists SCP statements (spec §7.3): references to SCPs cannot be checked.
-  const scps = new Set((suite.organization?.scps ?? []).flat());
-  return c.decidedBy.filter((text) => {
+/**
+ * The case's `decidedBy` entries that name the boundary or an SCP of this request and no identity
+ * or resource policy of it: the simulator never lists those statements (spec §7.3). In Principal
+ * mode the real organization's SCPs apply; the suite's SCP names stand for them.
+ */
+function decidedByNotListed(plan: CasePlan): string[] {
+  const i = plan.inputs!;
+  const listed = new Set([...i.policies.map((p) => p.name), ...(i.resourcePolicy ? [i.resourcePolicy.name] : [])]);
+  const scps = i.scps?.flat().map((p) => p.name) ?? (i.operation === 'SimulatePrincipalPolicy' ? (plan.suite.organization?.scps ?? []).flat() : []);
+  const unlisted = new Set([...(i.boundary ? [i.boundary.name] : []), ...scps].filter((n) => !listed.has(n)));
+  return (plan.case.decidedBy ?? []).filter((text) => {
+    const ref = parseReference(text);
+    return ref !== null && unlisted.has(ref.policy);
+  });
+}
+
+/** `decidedBy` entries the simulator's matched statements lack (those it never lists are not checked). */
+function unmetDecidedBy(c: Case, aws: AwsSide): string[] {
+  const notListed = new Set(aws.decidedByNotListed);
+  return (c.decidedBy ?? []).filter((text) => {
+    if (notListed.has(text)) return false;
     const ref = parseReference(text);
     if (ref === null) return true;
-    if (scps.has(ref.policy)) return false;
     return !aws.matchedStatements.some(
       (s) => s.policy !== undefined && referenceMatches(ref, { policy: s.policy, sid: s.statement?.slice(s.policy.length + 1), index: s.index }),
     );
   });
+}
+
+/** Why a Principal-mode answer is not compared: the account's documents are not the suite's. */
+export function driftReason(plan: CasePlan): string {
+  return `the policies attached to ${plan.inputs!.policySourceArn} in the account differ from the suite's policies for it (drift): AWS answered about the account's, the local engine about the suite's — deploy the suite's policies or update the suite, then re-record`;
 }
 
 export interface ResultContext {
@@ -171,8 +203,9 @@ export function caseResult(ctx: ResultContext): DifferentialResult {
       agreement: 'error',
     };
   }
-  const aws = awsSide(plan, outcome.answer, ctx.source);
-  const unmet = unmetDecidedBy(suite, c, aws);
+  const aws = awsSide(plan, outcome.answer, ctx.source, outcome.accountPolicies);
+  if (aws.accountPolicies && !aws.accountPolicies.matchesSuite) return { ...skippedRow(driftReason(plan)), aws };
+  const unmet = unmetDecidedBy(c, aws);
   const decisionOk = satisfies(c.expect, aws.decision);
   const pass = decisionOk && unmet.length === 0;
   const decidedBy = aws.matchedStatements.map(
@@ -287,6 +320,7 @@ export function renderDifferential(report: DifferentialReport, format: 'pretty' 
           extra.push(Object.entries(a.evalDecisionDetails).map(([k, v]) => `${k}=${v}`).join(', '));
         }
         if (extra.length) lines.push(`              ${extra.join(' · ')}`);
+        if (a.decidedByNotListed) lines.push(`              not checked (the simulator lists no boundary or SCP statements): ${a.decidedByNotListed.join(', ')}`);
         if (r.reason) lines.push(`    why       ${r.reason}`);
         break;
       }
@@ -299,6 +333,7 @@ export function renderDifferential(report: DifferentialReport, format: 'pretty' 
       case 'skipped':
         lines.push(`skipped       ${title}`);
         lines.push(`    ${r.skipped}`);
+        if (r.aws) lines.push(`    aws       ${r.aws.decision} for the account's policies${r.aws.source === 'recording' ? '   (recorded)' : ''}`);
         break;
     }
   }

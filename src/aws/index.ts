@@ -6,13 +6,14 @@ import type { Suite } from '../scenario/model.ts';
 import { resolverFor } from '../scenario/resolve.ts';
 import { displayPath } from '../display-path.ts';
 import { AwsUsageError, checkCredentials, Simulator, type Outcome, type RetryOptions } from './adapter.ts';
-import { buildReport, caseResult, type DifferentialReport, type DifferentialResult, type Mode } from './differential.ts';
+import { buildReport, caseResult, driftReason, type DifferentialReport, type DifferentialResult, type Mode } from './differential.ts';
 import { batchPlans, planSuites, type CasePlan } from './mapping.ts';
 import {
   answersByHash,
   buildRecording,
   entryFor,
   readRecording,
+  RECORDING_FORMAT,
   recordingPath,
   replayAnswer,
   writeRecording,
@@ -28,6 +29,8 @@ export interface RunAgainstOptions {
   concurrency?: number;
   /** Resources per call (default 20). */
   chunkSize?: number;
+  /** Actions per call (default: all of a batch's). */
+  actionsPerCall?: number;
   /** MaxItems per page (default 1000). */
   maxItems?: number;
   retry?: RetryOptions;
@@ -38,6 +41,11 @@ export interface RunAgainstOptions {
 
 export const STALE =
   'no recording for the current request (the policies or context changed since it was recorded): re-record with --against aws --record';
+
+/** Replaying a recording an earlier iamspec wrote (OLDER_FORMATS): its keys are computed differently. */
+export function olderFormat(format: string): string {
+  return `the recording is in the format ${format} of an earlier iamspec, whose request keys ${RECORDING_FORMAT} computes differently: re-record with --against aws --record`;
+}
 
 /**
  * The client used when none is given: the standard credential chain; IAM is global (us-east-1).
@@ -79,7 +87,10 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
       ...(opts.retry ? { retry: opts.retry } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    const batches = batchPlans(plans, opts.chunkSize !== undefined ? { chunkSize: opts.chunkSize } : {});
+    const batches = batchPlans(plans, {
+      ...(opts.chunkSize !== undefined ? { chunkSize: opts.chunkSize } : {}),
+      ...(opts.actionsPerCall !== undefined ? { actionsPerCall: opts.actionsPerCall } : {}),
+    });
     for (const [p, o] of await sim.run(batches)) outcomes.set(p, o);
     calls = sim.calls;
     if (opts.record) record(suites, plans, outcomes);
@@ -89,11 +100,25 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
       const path = recordingPath(suite.file);
       const file = readRecording(path);
       const byHash = answersByHash(file);
+      const byCase = new Map((file?.entries ?? []).map((e) => [e.case, e]));
       for (const p of simulated) {
         if (p.suite !== suite) continue;
         const entry = byHash.get(p.hash!);
-        if (entry) outcomes.set(p, { answer: replayAnswer(entry.answer) });
-        else missing.set(p, file ? STALE : `no recording file ${displayPath(path, cwd)}: record with --against aws --record`);
+        if (entry) {
+          outcomes.set(p, { answer: replayAnswer(entry.answer), ...(entry.request.accountPolicies ? { accountPolicies: entry.request.accountPolicies } : {}) });
+          continue;
+        }
+        const drifted = byCase.get(p.case.name)?.request?.accountPolicies;
+        missing.set(
+          p,
+          !file
+            ? `no recording file ${displayPath(path, cwd)}: record with --against aws --record`
+            : file.format !== RECORDING_FORMAT
+              ? olderFormat(file.format)
+              : drifted && p.inputs!.accountPolicies && drifted !== p.inputs!.accountPolicies
+                ? `${driftReason(p)}; recorded so, it does not replay`
+                : STALE,
+        );
       }
     }
     opts.onProgress?.(simulated.length, simulated.length);
@@ -142,7 +167,7 @@ function record(suites: Suite[], plans: CasePlan[], outcomes: Map<CasePlan, Outc
     for (const p of mine) {
       const o = outcomes.get(p);
       if (o && 'answer' in o) {
-        entries.push(entryFor(p, o.answer));
+        entries.push(entryFor(p, o.answer, o.accountPolicies));
         continue;
       }
       previous ??= answersByHash(safeRead(path));
@@ -167,5 +192,5 @@ export { renderDifferential, differentialOrder, localSide } from './differential
 export type { DifferentialReport, DifferentialResult, DifferentialSummary, LocalSide, AwsSide, AwsStatement, Agreement, Mode } from './differential.ts';
 export { unsupported, planCase, planSuites, planCalls, batchPlans, requestHash, nameStatement, statementAt, LIMITS } from './mapping.ts';
 export type { CasePlan, SimInputs, SimCall, CallPlan, SuiteCallPlan, StatementName, RawStatement } from './mapping.ts';
-export { recordingPath, readRecording, renderRecording, RECORDING_FORMAT } from './recording.ts';
+export { recordingPath, readRecording, renderRecording, RECORDING_FORMAT, OLDER_FORMATS } from './recording.ts';
 export type { RecordingFile, RecordingEntry, RequestSummary, RecordedAnswer } from './recording.ts';

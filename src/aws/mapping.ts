@@ -8,22 +8,30 @@
 //
 // Mapping decisions (README "Differential runs"):
 // - principals marked `inAccount: true` → SimulatePrincipalPolicy (PolicySourceArn = the ARN; the
-//   account's attached policies, boundary and organization are used, the suite's are not sent);
-//   all others → SimulateCustomPolicy with the suite's policy texts.
+//   account's attached policies, boundary and organization are used, the suite's are not sent; no
+//   CallerArn: it defaults to PolicySourceArn); all others → SimulateCustomPolicy with the suite's
+//   policy texts.
 // - PolicyInputList = the principal's groups' policies then its own (resolve.ts order); a
 //   principal with none gets one no-op document (Deny NotAction "*": matches no action), because
 //   the parameter is required.
-// - CallerArn = the principal's user or role ARN, always (it is what fills aws:username & co.).
-// - ResourceOwner = arn:<partition>:iam::<resource account>:root whenever the resource is an ARN.
+// - CallerArn (Custom mode) = the principal's user or role ARN (it is what fills aws:username & co.).
+// - ResourceOwner only with a resource policy or when the resource's account is not the caller's:
+//   `arn:<partition>:iam::<account>:root` in Custom mode, the account id in Principal mode (each
+//   operation's reference writes it so); otherwise it defaults to the caller's account anyway.
 // - ContextEntries = the engine's request context (the case's keys, principal tags, resource tags,
 //   aws:PrincipalArn, aws:ResourceAccount, aws:PrincipalIsAWSService) minus the keys the simulator
-//   fills itself from CallerArn (aws:username, aws:userid, aws:PrincipalType, aws:PrincipalAccount)
-//   unless the case sets them explicitly.
+//   fills itself from the caller (aws:username, aws:userid, aws:PrincipalType, aws:PrincipalAccount,
+//   aws:PrincipalOrgID …) unless the case sets them explicitly. A case whose policies condition on
+//   such a key while iamspec's value for it is made up is skipped (`syntheticFilled`).
 // - OrderedOrganizationPolicyInputList = the suite's SCP levels, root first, only when SCPs apply
 //   to the principal (its account is a member account, not the management account; not a
-//   service-linked role) — the same rule the engine uses.
+//   service-linked role) — the same rule the engine uses; never an empty level (such a case is
+//   skipped).
 // - ResourceHandlingOption is never sent: a case is one (action, resource) pair, and the option
 //   only makes the simulator insist on the full EC2 resource set of a RunInstances scenario.
+// - Principal mode carries `accountPolicies`, the fingerprint of the identity policies and boundary
+//   the suite gives the principal: the documents actually attached in the account must match it
+//   (src/aws/account.ts reads them), else the account has drifted from the suite.
 
 import { createHash } from 'node:crypto';
 import { applicability, type Applicability, type PolicySet } from '../engine/decide.ts';
@@ -48,7 +56,7 @@ export const LIMITS = {
 export const NO_IDENTITY_POLICY =
   '{"Version":"2012-10-17","Statement":[{"Sid":"IamspecNoIdentityPolicy","Effect":"Deny","NotAction":"*","Resource":"*"}]}';
 
-/** Keys the simulator fills from CallerArn itself (spec §7.4), lower case. */
+/** Keys the simulator fills itself from the caller (spec §7.4), lower case. */
 export const AUTO_POPULATED = new Set([
   'aws:principalaccount',
   'aws:principalid',
@@ -80,17 +88,24 @@ export interface SimContextEntry {
 /** What a group of cases shares: everything but the action and the resource (the batch key). */
 export interface SimInputs {
   operation: Operation;
-  /** SimulatePrincipalPolicy only. */
+  /** SimulatePrincipalPolicy only: whose attached policies AWS reads; also the simulated caller. */
   policySourceArn?: string;
-  callerArn: string;
+  /** SimulateCustomPolicy only (in Principal mode the caller defaults to PolicySourceArn). */
+  callerArn?: string;
   /** Identity policies, in order (sent in Custom mode; in Principal mode kept to map names back). */
   policies: PolicyText[];
   boundary?: PolicyText;
   resourcePolicy?: PolicyText;
+  /** As the operation takes it: `arn:…:iam::ACCOUNT:root` (Custom) or the account id (Principal). */
   resourceOwner?: string;
   /** SCP levels, root first (Custom mode, when SCPs apply to the principal). */
   scps?: PolicyText[][];
   context: SimContextEntry[];
+  /**
+   * SimulatePrincipalPolicy only: `policyFingerprint` of the identity policies and boundary the
+   * suite gives the principal — what the documents attached in the account should hash to.
+   */
+  accountPolicies?: string;
 }
 
 /** One case, planned: either a reason it is skipped, or what to send. */
@@ -186,6 +201,37 @@ function autoFilledFor(a: Analysis): string[] {
 }
 
 /**
+ * Keys the simulator fills itself (spec §7.4) for which iamspec's local value is made up, with what
+ * it is: comparing a decision that rests on one would compare two different values. A key the case
+ * sets itself is sent, so it is not listed.
+ */
+function syntheticFilled(a: Analysis): [string, string][] {
+  const p = a.request.principal;
+  const out: [string, string][] = [];
+  if (p.kind === 'user' && !p.uniqueId) out.push(['aws:userid', 'a synthetic AIDA… id (give the principal its `uniqueId`)']);
+  if (p.kind === 'role') {
+    out.push(['aws:userid', `"<role id>:${p.sessionName}", the id of a session, while the simulator simulates the role itself`]);
+    out.push(['aws:principaltype', '"AssumedRole" (a session), while the simulator simulates the role itself']);
+  }
+  if (!a.request.context.has('aws:principalorgid')) {
+    out.push(['aws:principalorgid', "absent, while the simulator fills in the account's real organization (set `organization.id`)"]);
+  }
+  const explicit = new Set(Object.keys(a.c.context).map((k) => k.toLowerCase()));
+  return out.filter(([k]) => !explicit.has(k));
+}
+
+/** Whether a statement about the case's action in a policy the simulator sees reads `key` (lower case). */
+function readsKey(a: Analysis, key: string): boolean {
+  for (const { type, policy } of a.set.policies) {
+    if (type === 'rcp' || type === 'session' || type === 'endpoint') continue; // never simulated: such cases are skipped before
+    for (const st of policy.statements) {
+      if (st.action.test(a.request.actionLower) !== st.notAction && st.keys.includes(key)) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * Checks that need no compiled policy: the caller, the boundary count, the policy texts. Run before
  * the policies are compiled, so a text the API would refuse is reported as a reason, not a crash.
  */
@@ -251,8 +297,17 @@ function reasonFor(a: Analysis): string | null {
   if (names.resource && a.entry && resourcePolicyType(c.resource) === 'trust') {
     return `the simulator does not support resource-based policies for IAM roles ("simulation of resource-based policies isn't supported for IAM roles"): the trust policy "${names.resource}" of ${c.resource} cannot be sent (spec §7.4)`;
   }
-  if (!sp.inAccount && a.applies.scp && names.scps.length > LIMITS.organizationLevels) {
-    return `the simulator takes at most 7 organization levels (root first, account last), and organization.scps has ${names.scps.length} (spec §7.2)`;
+  if (sp.inAccount && names.resource && request.principal.kind === 'role') {
+    return `SimulatePrincipalPolicy takes a resource policy for IAM users only, and ${who} is a role marked inAccount: true, with the resource policy "${names.resource}" of ${c.resource}; drop inAccount to simulate the suite's policies for the role with SimulateCustomPolicy (spec §7.2)`;
+  }
+  if (!sp.inAccount && a.applies.scp) {
+    if (names.scps.length > LIMITS.organizationLevels) {
+      return `the simulator takes at most 7 organization levels (root first, account last), and organization.scps has ${names.scps.length} (spec §7.2)`;
+    }
+    const empty = names.scps.findIndex((level) => level.length === 0);
+    if (empty >= 0) {
+      return `organization.scps level ${empty + 1} (root first) has no SCPs, which locally allows nothing there (FullAWSAccess is not implied); iamspec never sends an empty level (AWS keeps at least one SCP attached at every level, and the simulator's reading of none is undocumented) (spec §1.1, §7.2)`;
+    }
   }
   // 5. action and resource the API does not take
   if (/[*?]/.test(c.action)) return `the simulator takes no wildcards in action names ("${c.action}") (spec §7.2)`;
@@ -261,6 +316,11 @@ function reasonFor(a: Analysis): string | null {
   }
   if (c.resource.length > LIMITS.resourceArn.max) return `resource ARNs must be at most 2,048 characters for the simulator (spec §7.2)`;
   // 6. context the simulator cannot express
+  for (const [key, local] of syntheticFilled(a)) {
+    if (readsKey(a, key)) {
+      return `a policy conditions on ${CANONICAL[key] ?? key}, which the simulator fills itself from the caller, while iamspec's value is ${local}: the two sides would decide on different values (spec §7.4)`;
+    }
+  }
   const auto = autoFilledFor(a);
   for (const [key, value] of Object.entries(c.context)) {
     if (value === null && auto.includes(key.toLowerCase())) {
@@ -293,6 +353,7 @@ const CANONICAL: Record<string, string> = {
   'aws:userid': 'aws:userid',
   'aws:username': 'aws:username',
   'aws:principalservicename': 'aws:PrincipalServiceName',
+  'aws:principalorgid': 'aws:PrincipalOrgID',
 };
 
 function contextType(v: ContextValue): string {
@@ -330,17 +391,22 @@ function policyText(suite: Suite, name: string): PolicyText {
 function inputsFor(a: Analysis): SimInputs {
   const { suite, sp, request, names } = a;
   const partition = /^arn:([^:]+):/.exec(sp.arn)?.[1] ?? 'aws';
-  const inputs: SimInputs = {
-    operation: sp.inAccount ? 'SimulatePrincipalPolicy' : 'SimulateCustomPolicy',
-    ...(sp.inAccount ? { policySourceArn: sp.arn } : {}),
-    callerArn: sp.arn,
-    policies: names.identity.map((n) => policyText(suite, n)),
-    context: contextEntries(a),
-  };
-  if (names.boundary[0]) inputs.boundary = policyText(suite, names.boundary[0]);
+  const policies = names.identity.map((n) => policyText(suite, n));
+  const boundary = names.boundary[0] ? policyText(suite, names.boundary[0]) : undefined;
+  const inputs: SimInputs = sp.inAccount
+    ? {
+        operation: 'SimulatePrincipalPolicy',
+        policySourceArn: sp.arn,
+        policies,
+        context: contextEntries(a),
+        accountPolicies: policyFingerprint(policies.map((p) => p.text), boundary?.text),
+      }
+    : { operation: 'SimulateCustomPolicy', callerArn: sp.arn, policies, context: contextEntries(a) };
+  if (boundary) inputs.boundary = boundary;
   if (names.resource) inputs.resourcePolicy = policyText(suite, names.resource);
-  if (request.resource !== '*' && request.resourceAccount) {
-    inputs.resourceOwner = `arn:${partition}:iam::${request.resourceAccount}:root`;
+  const owner = request.resource !== '*' ? request.resourceAccount : undefined;
+  if (owner && (names.resource || owner !== request.principal.account)) {
+    inputs.resourceOwner = sp.inAccount ? owner : `arn:${partition}:iam::${owner}:root`;
   }
   if (!sp.inAccount && a.applies.scp) inputs.scps = names.scps.map((level) => level.map((n) => policyText(suite, n)));
   return inputs;
@@ -386,14 +452,15 @@ function digest(text: string): string {
 
 /**
  * What AWS sees (plus, in Principal mode, the suite's texts: editing them makes a recording
- * stale). Policy texts enter as their sha256, so hashing a case costs the same whatever the size
- * of its policies; the exact text (whitespace included: the simulator's positions depend on it)
- * still decides the hash.
+ * stale; and the fingerprint of the account's documents). Policy texts enter as their sha256, so
+ * hashing a case costs the same whatever the size of its policies; the exact text (whitespace
+ * included: the simulator's positions depend on it) still decides the hash.
  */
 function canonicalInputs(i: SimInputs): Record<string, unknown> {
   return {
     operation: i.operation,
     policySourceArn: i.policySourceArn,
+    accountPolicies: i.accountPolicies,
     callerArn: i.callerArn,
     policies: i.policies.map((p) => digest(p.text)),
     boundary: i.boundary && digest(i.boundary.text),
@@ -408,13 +475,35 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The recording key of one case: sha256 of the canonical request (format version 1). */
+/**
+ * The recording key of one case: sha256 of the canonical request. Version 2 (recording format
+ * iamspec-recording/2): no CallerArn in Principal mode, ResourceOwner only where it is sent, the
+ * account's policy fingerprint.
+ */
 export function requestHash(inputs: SimInputs, action: string, resource: string): string {
   return hashOf(canonicalInputs(inputs), action, resource);
 }
 
 function hashOf(canonical: Record<string, unknown>, action: string, resource: string): string {
-  return sha256(canonicalJson({ v: 1, ...canonical, action, resource }));
+  return sha256(canonicalJson({ v: 2, ...canonical, action, resource }));
+}
+
+/**
+ * The fingerprint of a principal's policy documents (identity policies and boundary): sha256 of
+ * each document's canonical JSON (key order and whitespace do not count), the identity documents
+ * as a sorted set (inline, managed or a group's, attached once or twice: the decision is the same).
+ * The suite's texts and the documents read from the account hash alike when they say the same.
+ */
+export function policyFingerprint(identity: readonly string[], boundary: string | undefined): string {
+  const canon = (text: string): string => {
+    try {
+      return canonicalJson(JSON.parse(text));
+    } catch {
+      return text;
+    }
+  };
+  const documents = [...new Set(identity.map(canon))].sort();
+  return sha256(canonicalJson({ identity: documents, boundary: boundary === undefined ? null : canon(boundary) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -423,6 +512,8 @@ function hashOf(canonical: Record<string, unknown>, action: string, resource: st
 export interface BatchOptions {
   /** Resources per call (default 20, as community tools do against throttling). */
   chunkSize?: number;
+  /** Actions per call (default: all the group's; 1 with chunkSize 1 sends one case per call). */
+  actionsPerCall?: number;
 }
 
 /** One API call (before pagination): shared inputs, a set of actions × a set of resources. */
@@ -434,10 +525,21 @@ export interface SimCall {
   plans: CasePlan[];
 }
 
+/** The call that answers these plans (same inputs): exactly their actions and resources, in plan order. */
+export function callFor(plans: readonly CasePlan[]): SimCall {
+  return {
+    inputs: plans[0]!.inputs!,
+    actions: unique(plans.map((p) => p.action), (a) => a.toLowerCase()),
+    resources: unique(plans.map((p) => p.resource), (r) => r),
+    plans: [...plans],
+  };
+}
+
 /**
  * Groups simulated cases that share every input but the action and resource, then splits each
- * group's resources into chunks: one call per chunk, over all the group's actions. `*` gets calls
- * of its own (the simulator reports it at the top level, ARNs per resource).
+ * group's resources (and, with actionsPerCall, its actions) into chunks: one call per chunk that
+ * has cases. `*` gets calls of its own (the simulator reports it at the top level, ARNs per
+ * resource).
  */
 export function batchPlans(plans: readonly CasePlan[], opts: BatchOptions = {}): SimCall[] {
   const chunkSize = Math.max(1, opts.chunkSize ?? 20);
@@ -451,17 +553,15 @@ export function batchPlans(plans: readonly CasePlan[], opts: BatchOptions = {}):
   }
   const calls: SimCall[] = [];
   for (const group of groups.values()) {
-    const actions = unique(group.map((p) => p.action), (a) => a.toLowerCase());
-    const resources = unique(group.map((p) => p.resource), (r) => r);
+    const { actions, resources } = callFor(group);
+    const perCall = Math.max(1, opts.actionsPerCall ?? actions.length);
     for (let i = 0; i < resources.length; i += chunkSize) {
-      const chunk = resources.slice(i, i + chunkSize);
-      const inChunk = new Set(chunk);
-      calls.push({
-        inputs: group[0]!.inputs!,
-        actions,
-        resources: chunk,
-        plans: group.filter((p) => inChunk.has(p.resource)),
-      });
+      const inChunk = new Set(resources.slice(i, i + chunkSize));
+      for (let j = 0; j < actions.length; j += perCall) {
+        const acts = new Set(actions.slice(j, j + perCall).map((a) => a.toLowerCase()));
+        const mine = group.filter((p) => inChunk.has(p.resource) && acts.has(p.action.toLowerCase()));
+        if (mine.length) calls.push(callFor(mine));
+      }
     }
   }
   return calls;

@@ -12,15 +12,27 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { SuiteError } from '../scenario/model.ts';
 import type { AwsAnswer } from './adapter.ts';
-import { nameStatement, type CasePlan, type RawStatement, type SimInputs, type TextPosition } from './mapping.ts';
+import { nameStatement, requestHash, type CasePlan, type RawStatement, type SimInputs, type TextPosition } from './mapping.ts';
 
-export const RECORDING_FORMAT = 'iamspec-recording/1';
+export const RECORDING_FORMAT = 'iamspec-recording/2';
+/**
+ * Formats of earlier iamspec versions: read, never matched (their request hash was computed
+ * differently), so every case replays as stale with OLDER_FORMAT's reason.
+ */
+export const OLDER_FORMATS: readonly string[] = ['iamspec-recording/1'];
 
 /** The request as a reviewer reads it (the hash, not this summary, is what replay matches). */
 export interface RequestSummary {
   operation: string;
   policySource?: string;
-  caller: string;
+  /** CallerArn (SimulateCustomPolicy; in Principal mode the caller is the policy source). */
+  caller?: string;
+  /**
+   * Principal mode: fingerprint of the documents attached to the principal in the account when AWS
+   * answered (mapping.ts `policyFingerprint`); a recording is keyed with it, so an account that
+   * had drifted from the suite does not replay.
+   */
+  accountPolicies?: string;
   /** Identity policy names, in PolicyInputList order. */
   policies: string[];
   boundary?: string;
@@ -62,7 +74,8 @@ export interface RecordingEntry {
 }
 
 export interface RecordingFile {
-  format: typeof RECORDING_FORMAT;
+  /** RECORDING_FORMAT, or one of OLDER_FORMATS when read from an older file. */
+  format: string;
   suite: string;
   /** The suite file, relative to this file. */
   suiteFile: string;
@@ -82,7 +95,8 @@ export function summarize(inputs: SimInputs, action: string, resource: string): 
   return {
     operation: inputs.operation,
     ...(inputs.policySourceArn ? { policySource: inputs.policySourceArn } : {}),
-    caller: inputs.callerArn,
+    ...(inputs.callerArn ? { caller: inputs.callerArn } : {}),
+    ...(inputs.accountPolicies ? { accountPolicies: inputs.accountPolicies } : {}),
     policies: inputs.policies.map((p) => p.name),
     ...(inputs.boundary ? { boundary: inputs.boundary.name } : {}),
     ...(inputs.resourcePolicy ? { resourcePolicy: inputs.resourcePolicy.name } : {}),
@@ -154,12 +168,18 @@ export function buildRecording(suiteName: string, suiteFile: string, entries: Re
   };
 }
 
-export function entryFor(plan: CasePlan, answer: AwsAnswer): RecordingEntry {
+/**
+ * The entry for what AWS answered. In Principal mode the request is keyed with the fingerprint of
+ * the documents the account had (`accountPolicies`), not the suite's: when they differ, the entry
+ * does not match the suite's request, and replay reports the case stale.
+ */
+export function entryFor(plan: CasePlan, answer: AwsAnswer, accountPolicies?: string): RecordingEntry {
+  const inputs = accountPolicies && accountPolicies !== plan.inputs!.accountPolicies ? { ...plan.inputs!, accountPolicies } : plan.inputs!;
   return {
     case: plan.case.name,
-    hash: plan.hash!,
-    request: summarize(plan.inputs!, plan.action, plan.resource),
-    answer: recordAnswer(plan.inputs!, answer),
+    hash: inputs === plan.inputs ? plan.hash! : requestHash(inputs, plan.action, plan.resource),
+    request: summarize(inputs, plan.action, plan.resource),
+    answer: recordAnswer(inputs, answer),
   };
 }
 
@@ -205,7 +225,7 @@ export function readRecording(path: string): RecordingFile | null {
     throw new SuiteError(`recording ${path} is not valid JSON (${(e as Error).message}); re-record with --against aws --record`, where);
   }
   const f = data as Partial<RecordingFile>;
-  if (!f || typeof f !== 'object' || f.format !== RECORDING_FORMAT || !Array.isArray(f.entries)) {
+  if (!f || typeof f !== 'object' || (f.format !== RECORDING_FORMAT && !OLDER_FORMATS.includes(f.format as string)) || !Array.isArray(f.entries)) {
     throw new SuiteError(`${path} is not an iamspec recording (expected "format": "${RECORDING_FORMAT}" and "entries": [...]); re-record with --against aws --record`, where);
   }
   for (const [i, e] of f.entries.entries()) {

@@ -1,9 +1,11 @@
 // The simulator adapter through the real @aws-sdk/client-iam client against a loopback server that
-// speaks IAM's Query protocol: request mapping field by field, the documented sample responses
-// (spec §11 E6 a–e), pagination, throttling retries, error mapping, batching, the read-only guard
-// and the missing-credentials message.
+// speaks IAM's Query protocol: request mapping field by field, AWS's published samples in the
+// current response shape (spec §7.3, §11 E6 a–e; ARN templates, per-resource results, totals at
+// the top level), pagination, throttling retries, error mapping and halving, batching, decidedBy
+// the simulator never lists, the account's attached policies (drift), the read-only guard and the
+// missing-credentials message.
 
-import { CreateUserCommand, DeleteRolePolicyCommand, GetContextKeysForCustomPolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, DeleteRolePolicyCommand, GetContextKeysForCustomPolicyCommand, PutUserPolicyCommand, type EvaluationResult } from '@aws-sdk/client-iam';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,18 +14,25 @@ import {
   differentialOrder,
   ReadOnlyViolation,
   readOnlyClient,
+  renderDifferential,
   runAgainst,
   type DifferentialReport,
   type DifferentialResult,
 } from '../../src/aws/index.ts';
-import { withRetry } from '../../src/aws/adapter.ts';
+import { answerKey, normalizeResults, withRetry } from '../../src/aws/adapter.ts';
 import { NO_IDENTITY_POLICY } from '../../src/aws/mapping.ts';
 import { UsageError } from '../../src/scenario/runner.ts';
-import { contextEntries, engineHandler, ERRORS, FakeIam, members, organizationLevels, type Handler } from './fake-iam.ts';
+import { contextEntries, engineHandler, ERRORS, FakeIam, members, organizationLevels, type FakeAccount, type Handler } from './fake-iam.ts';
 import { b, date, fakeClock, ip, loopbackClient, makeSuite, n, sl, type SuiteDef } from './helpers.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 const serve = (xml: string): Handler => () => ({ status: 200, xml });
+/** Simulations get the sample; the read APIs answer from the account. */
+const serveWith = (xml: string, account: FakeAccount): Handler => {
+  const reads = engineHandler({ account });
+  return (req, n) => (req.action.startsWith('Simulate') ? { status: 200, xml } : reads(req, n));
+};
+const READ = /^(Get|List)[A-Z]/;
 
 let iam: FakeIam;
 beforeEach(async () => {
@@ -114,12 +123,13 @@ describe('SimulateCustomPolicy request mapping (E6 b, same account)', () => {
       operation: 'SimulateCustomPolicy',
       decision: 'allowed',
       allowedByPermissionsBoundary: false,
-      evalDecisionDetails: {},
       missingContextValues: [],
       matchedStatements: [
         { statement: 'production#AllowMateo', policy: 'production', index: 0, sourcePolicyId: 'ResourcePolicy', sourcePolicyType: 'Resource Policy', start: { line: 4, column: 5 }, end: { line: 15, column: 6 } },
       ],
     });
+    // The top level's empty EvalDecisionDetails is a total over the call; the resource's own answer has none (same account).
+    expect(row.aws!.evalDecisionDetails).toBeUndefined();
     expect(row.local?.decision).toBe('allowed');
     expect(row.agreement).toBe('agree');
     expect(r.summary).toEqual({ suites: 1, passed: 1, failed: 0, errors: 0, skipped: 0 });
@@ -207,7 +217,8 @@ const s3ReadOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Actio
 
 describe('SimulatePrincipalPolicy (inAccount principals)', () => {
   it('E6 c: one call for three actions; managed policy names map back to suite statements', async () => {
-    iam.handler = serve(fixture('e6c-principal-jill.xml'));
+    const READONLY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+    iam.handler = serveWith(fixture('e6c-principal-jill.xml'), { policies: { [READONLY]: JSON.stringify(s3ReadOnly) }, users: { Jill: { managed: [READONLY] } } });
     const suite = makeSuite({
       name: 'E6 Jill',
       policies: { AmazonS3ReadOnlyAccess: s3ReadOnly },
@@ -223,7 +234,12 @@ describe('SimulatePrincipalPolicy (inAccount principals)', () => {
     const p = iam.simulations()[0]!.params;
     expect(p.get('Action')).toBe('SimulatePrincipalPolicy');
     expect(p.get('PolicySourceArn')).toBe('arn:aws:iam::123456789012:user/Jill');
-    expect(p.get('CallerArn')).toBe('arn:aws:iam::123456789012:user/Jill');
+    expect(p.has('CallerArn')).toBe(false); // it defaults to PolicySourceArn (spec §7.2)
+    expect(p.has('ResourceOwner')).toBe(false); // no resource policy, same account
+    // The account's attached documents were read first, with read calls only.
+    expect(iam.requests.filter((q) => !q.action.startsWith('Simulate')).map((q) => q.action)).toEqual([
+      'GetUser', 'ListUserPolicies', 'ListAttachedUserPolicies', 'GetPolicy', 'GetPolicyVersion', 'ListGroupsForUser',
+    ]);
     expect(members(p, 'PolicyInputList')).toEqual([]); // the account's attached policies are simulated
     expect(members(p, 'PermissionsBoundaryPolicyInputList')).toEqual([]);
     expect(organizationLevels(p)).toEqual([]);
@@ -233,18 +249,22 @@ describe('SimulatePrincipalPolicy (inAccount principals)', () => {
     expect(byCase(r, 'put')).toMatchObject({ actual: 'allowed', pass: true, decidedBy: ['PolicyInputList.1@3:16'] });
     expect(byCase(r, 'get')).toMatchObject({ actual: 'allowed', pass: true, decidedBy: ['AmazonS3ReadOnlyAccess#0'] });
     expect(byCase(r, 'delete')).toMatchObject({ actual: 'implicitDeny', pass: true, decidedBy: [] });
-    // Locally Jill has no PutObject: the suite's policies and the account differ, and the report says so.
+    // Locally Jill has no PutObject (the sample added a PolicyInputList document iamspec never sends): the report says so.
     expect(r.results[0]).toMatchObject({ case: 'put', agreement: 'disagree' });
+    expect(r.results[0]!.aws!.accountPolicies).toEqual({ fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), matchesSuite: true });
   });
 
   it('E6 d: same account, the boundary allows', async () => {
-    iam.handler = serve(fixture('e6d-principal-same-account.xml'));
+    const getRole = { Version: '2012-10-17', Statement: [{ Sid: 'GetRole', Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] };
+    const boundary = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 's3:*'], Resource: '*' }] };
+    const BOUNDARY = 'arn:aws:iam::111122223333:policy/sim-boundary';
+    iam.handler = serveWith(fixture('e6d-principal-same-account.xml'), {
+      policies: { [BOUNDARY]: JSON.stringify(boundary) },
+      users: { mateo: { inline: { 'iam-get-role': JSON.stringify(getRole) }, boundary: BOUNDARY } },
+    });
     const r = await run([
       makeSuite({
-        policies: {
-          'iam-get-role': { Version: '2012-10-17', Statement: [{ Sid: 'GetRole', Effect: 'Allow', Action: 'iam:GetRole', Resource: '*' }] },
-          'sim-boundary': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 's3:*'], Resource: '*' }] },
-        },
+        policies: { 'iam-get-role': getRole, 'sim-boundary': boundary },
         principals: { mateo: { arn: MATEO, policies: ['iam-get-role'], boundary: 'sim-boundary', inAccount: true } },
         cases: [{ name: 'get role', principal: 'mateo', action: 'iam:GetRole', resource: 'arn:aws:iam::111122223333:role/pol-sim-test', expect: 'allowed' }],
       }),
@@ -253,13 +273,17 @@ describe('SimulatePrincipalPolicy (inAccount principals)', () => {
       actual: 'allowed',
       agreement: 'agree',
       decidedBy: ['iam-get-role#GetRole'],
-      aws: { allowedByPermissionsBoundary: true, evalDecisionDetails: {}, operation: 'SimulatePrincipalPolicy' },
+      aws: { allowedByPermissionsBoundary: true, operation: 'SimulatePrincipalPolicy', accountPolicies: { matchesSuite: true } },
     });
   });
 
-  it('E6 e: cross account, EvalDecisionDetails per policy type, ResourceOwner as an account root ARN', async () => {
-    iam.handler = serve(fixture('e6e-principal-cross-account.xml'));
+  it('E6 e: cross account, EvalDecisionDetails per policy type, ResourceOwner as an account id', async () => {
     const ARNAV = 'arn:aws:iam::444455556666:user/arnav';
+    const IAM_ONLY = 'arn:aws:iam::444455556666:policy/iam-only';
+    iam.handler = serveWith(fixture('e6e-principal-cross-account.xml'), {
+      policies: { [IAM_ONLY]: JSON.stringify(allowIam) },
+      users: { arnav: { managed: [IAM_ONLY], boundary: IAM_ONLY } },
+    });
     const suite = makeSuite({
       policies: {
         'iam-only': allowIam,
@@ -271,7 +295,7 @@ describe('SimulatePrincipalPolicy (inAccount principals)', () => {
     });
     const r = await run([suite]);
     const p = iam.simulations()[0]!.params;
-    expect(p.get('ResourceOwner')).toBe('arn:aws:iam::123456789012:root');
+    expect(p.get('ResourceOwner')).toBe('123456789012'); // SimulatePrincipalPolicy's reference: an account id
     expect(p.get('ResourcePolicy')).toBe(suite.policies.get('mary')!.text);
     const row = byCase(r, 'cross-account put');
     expect(row).toMatchObject({ actual: 'implicitDeny', pass: false, agreement: 'agree' });
@@ -291,8 +315,76 @@ describe('SimulatePrincipalPolicy (inAccount principals)', () => {
     ]);
     const row = byCase(r, 'ghost');
     expect(row).toMatchObject({ agreement: 'error', actual: null, pass: false });
-    expect(row.error).toMatch(/does not exist in the account \(NoSuchEntity: The user with name ghost cannot be found\.\).*inAccount/);
+    expect(row.error).toMatch(/^could not read the policies attached to arn:aws:iam::123456789012:user\/ghost \(NoSuchEntity: The user with name ghost cannot be found\.\) — deploy it, or drop `inAccount: true`/);
     expect(r.summary.errors).toBe(1);
+    expect(iam.simulations()).toHaveLength(0); // nothing simulated for a principal whose policies could not be read
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// MatchedStatements lists identity- and resource-policy statements only (spec §7.3)
+
+describe('decidedBy naming a boundary or SCP statement', () => {
+  const denyIam = { Version: '2012-10-17', Statement: [{ Sid: 'AllowS3', Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Sid: 'NoIam', Effect: 'Deny', Action: 'iam:*', Resource: '*' }] };
+  const def = (decidedBy: string[]): SuiteDef => ({
+    policies: { all: { Version: '2012-10-17', Statement: [{ Sid: 'All', Effect: 'Allow', Action: '*', Resource: '*' }] }, edge: denyIam, scp: denyIam },
+    principals: { u: { arn: 'arn:aws:iam::123456789012:user/u', policies: ['all'], boundary: 'edge' } },
+    organization: { scps: [['scp']] },
+    cases: [{ name: 'no iam', principal: 'u', action: 'iam:CreateUser', resource: 'arn:aws:iam::123456789012:user/x', expect: 'explicitDeny', decidedBy }],
+  });
+
+  it('is not checked against AWS (it never lists them): no failure, and the report says so', async () => {
+    const r = await run([makeSuite(def(['edge#NoIam', 'scp#NoIam']))]);
+    const row = byCase(r, 'no iam');
+    expect(row).toMatchObject({ actual: 'explicitDeny', pass: true, agreement: 'agree', decidedBy: [] });
+    expect(row.aws!.decidedByNotListed).toEqual(['edge#NoIam', 'scp#NoIam']);
+  });
+
+  it('an identity-policy statement still is', async () => {
+    const r = await run([makeSuite(def(['all#All']))]);
+    expect(byCase(r, 'no iam')).toMatchObject({ pass: false, reason: "the simulator's matched statements (none) do not include all#All" });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Principal mode: the account's attached documents (drift)
+
+describe('principals marked inAccount: the documents attached in the account', () => {
+  const DEV = 'arn:aws:iam::123456789012:policy/dev';
+  const dev = { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+  const suite = () =>
+    makeSuite({
+      policies: { dev },
+      groups: { devs: ['dev'] },
+      principals: { ann: { arn: 'arn:aws:iam::123456789012:user/ann', groups: ['devs'], inAccount: true } },
+      cases: [{ name: 'reads', principal: 'ann', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', expect: 'allowed', decidedBy: ['dev#Read'] }],
+    });
+  const account = (doc: object): FakeAccount => ({ policies: { [DEV]: JSON.stringify(doc, null, 2) }, users: { ann: { groups: ['devs'] } }, groups: { devs: { managed: [DEV] } } });
+
+  it('the same documents (whitespace aside): compared, and only read calls were made besides the simulation', async () => {
+    iam.handler = engineHandler({ account: account(dev), pageSize: 1 });
+    const r = await run([suite()]);
+    expect(byCase(r, 'reads')).toMatchObject({ actual: 'allowed', pass: true, agreement: 'agree', decidedBy: ['dev#Read'], aws: { accountPolicies: { matchesSuite: true } } });
+    expect(iam.requests.every((q) => READ.test(q.action) || q.action === 'SimulatePrincipalPolicy')).toBe(true);
+    expect(iam.requests.map((q) => q.action)).toContain('ListAttachedGroupPolicies');
+  });
+
+  it('drifted documents: skipped with the reason, never an agreement, even when the decisions match', async () => {
+    const drifted = { ...dev, Statement: [...dev.Statement, { Sid: 'More', Effect: 'Allow', Action: 's3:PutObject', Resource: '*' }] };
+    iam.handler = engineHandler({ account: account(drifted) });
+    const r = await run([suite()]);
+    const row = byCase(r, 'reads');
+    expect(row).toMatchObject({ agreement: 'skipped', pass: false, actual: null, aws: { decision: 'allowed', accountPolicies: { matchesSuite: false } } });
+    expect(row.skipped).toMatch(/^the policies attached to arn:aws:iam::123456789012:user\/ann in the account differ from the suite's policies for it \(drift\)/);
+    expect(renderDifferential(r)).toContain("    aws       allowed for the account's policies");
+  });
+
+  it('policies that cannot be read (AccessDenied): the cases say which permissions reading needs; nothing is simulated for them', async () => {
+    const reads = engineHandler({ account: account(dev) });
+    iam.handler = (req, n) => (req.action === 'ListAttachedGroupPolicies' ? ERRORS.accessDenied('not authorized to perform: iam:ListAttachedGroupPolicies') : reads(req, n));
+    const r = await run([suite()]);
+    expect(byCase(r, 'reads').error).toMatch(/^could not read the policies attached to arn:aws:iam::123456789012:user\/ann \(AccessDenied: .*\) — iamspec reads them \(iam:GetUser, .*iam:GetPolicyVersion\)/);
+    expect(iam.simulations()).toHaveLength(0);
   });
 });
 
@@ -357,14 +449,88 @@ describe('batching', () => {
     const tamper = (_a: string, res: string, d: 'allowed' | 'explicitDeny' | 'implicitDeny') => (res.endsWith('obj-1') ? 'explicitDeny' : d);
     iam.handler = engineHandler({ shape: '2026', tamper });
     const modern = await run([makeSuite(gridSuite(3, ['s3:GetObject']))]);
+    expect(iam.simulations()).toHaveLength(1);
     iam.handler = engineHandler({ shape: 'legacy', tamper });
+    iam.requests.length = 0;
     const legacy = await run([makeSuite(gridSuite(3, ['s3:GetObject']))]);
     const decisions = (r: DifferentialReport) => Object.fromEntries(r.results.map((x) => [x.resource, x.actual]));
     const want = { 'arn:aws:s3:::data/obj-0': 'allowed', 'arn:aws:s3:::data/obj-1': 'explicitDeny', 'arn:aws:s3:::data/obj-2': 'allowed' };
     expect(decisions(modern)).toEqual(want);
+    // The older shape repeats the aggregate (explicitDeny) for every resource: never read per resource,
+    // each resource is asked on its own instead.
     expect(decisions(legacy)).toEqual(want);
+    expect(iam.simulations().map((q) => members(q.params, 'ResourceArns').length)).toEqual([3, 1, 1, 1]);
     // The 2026 top-level EvalDecision is the most restrictive (explicitDeny) — it must not leak into obj-0.
     expect(modern.results.find((x) => x.resource.endsWith('obj-1'))!.agreement).toBe('disagree');
+  });
+
+  it('resource `*`: EvalResourceName is an ARN template, the answer is keyed by action (spec §7.3, the CLI reference sample)', async () => {
+    iam.handler = serve(fixture('star-arn-template.xml'));
+    const backup = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2018-08-16T12:00:00Z"}}}}';
+    const r = await run([
+      makeSuite({
+        policies: { backup },
+        principals: { u: { arn: 'arn:aws:iam::123456789012:user/u', policies: ['backup'] } },
+        cases: [{ name: 'backup', principal: 'u', action: 'dynamodb:CreateBackup', resource: '*', context: { 'aws:CurrentTime': date('2019-04-25T11:00:00Z') }, expect: 'allowed' }],
+      }),
+    ]);
+    expect(members(iam.simulations()[0]!.params, 'ResourceArns')).toEqual(['*']);
+    expect(byCase(r, 'backup')).toMatchObject({ actual: 'allowed', pass: true, agreement: 'agree', decidedBy: ['backup#0'] });
+  });
+
+  it('`*` cases of several actions share a call; with the engine in the current shape each is keyed by action, templates and all', async () => {
+    const r = await run([
+      makeSuite({
+        policies: { s3: allowS3, all: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:GetUser', Resource: '*' }] } },
+        principals: { u: { arn: 'arn:aws:iam::123456789012:user/u', policies: ['s3', 'all'] } },
+        cases: [{ name: 'star', principal: 'u', action: ['iam:GetUser', 's3:ListAllMyBuckets', 's3:GetObject'], resource: '*', expect: 'allowed' }],
+      }),
+    ]);
+    expect(iam.simulations()).toHaveLength(1);
+    expect(r.results.map((x) => [x.action, x.actual])).toEqual([
+      ['iam:GetUser', 'allowed'],
+      ['s3:ListAllMyBuckets', 'implicitDeny'],
+      ['s3:GetObject', 'implicitDeny'],
+    ]);
+    expect(r.summary.errors).toBe(0);
+  });
+
+  it('top-level totals never reach a per-resource answer (spec §7.3)', () => {
+    const stmt = { SourcePolicyId: 'PolicyInputList.1', StartPosition: { Line: 1, Column: 2 }, EndPosition: { Line: 1, Column: 9 } };
+    const result: EvaluationResult = {
+      EvalActionName: 's3:GetObject',
+      EvalResourceName: 'arn:${Partition}:s3:::${BucketName}/${KeyName}',
+      EvalDecision: 'implicitDeny',
+      MatchedStatements: [stmt],
+      MissingContextValues: ['aws:SourceIp'],
+      OrganizationsDecisionDetail: { AllowedByOrganizations: false },
+      PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false },
+      EvalDecisionDetails: { 'IAM Policy': 'implicitDeny' },
+      ResourceSpecificResults: [
+        { EvalResourceName: 'arn:aws:s3:::b/a', EvalResourceDecision: 'allowed', MatchedStatements: [stmt] },
+        { EvalResourceName: 'arn:aws:s3:::b/b', EvalResourceDecision: 'implicitDeny', MissingContextValues: ['aws:SourceIp'], PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false }, EvalDecisionDetails: { 'IAM Policy': 'implicitDeny' } },
+      ],
+    };
+    const answers = normalizeResults([result], ['arn:aws:s3:::b/a', 'arn:aws:s3:::b/b']);
+    expect(answers.get(answerKey('s3:GetObject', 'arn:aws:s3:::b/a'))).toEqual({
+      decision: 'allowed',
+      matchedStatements: [{ sourcePolicyId: 'PolicyInputList.1', start: { line: 1, column: 2 }, end: { line: 1, column: 9 } }],
+      missingContextValues: [],
+    });
+    expect(answers.get(answerKey('s3:GetObject', 'arn:aws:s3:::b/b'))).toEqual({
+      decision: 'implicitDeny',
+      matchedStatements: [],
+      missingContextValues: ['aws:SourceIp'],
+      allowedByPermissionsBoundary: false,
+      evalDecisionDetails: { 'IAM Policy': 'implicitDeny' },
+    });
+    expect(answers.size).toBe(2); // nothing keyed by the template
+    // The same result for resource `*`: the top level is that one resource's answer, keyed by action.
+    expect(normalizeResults([{ ...result, ResourceSpecificResults: undefined }], ['*']).get(answerKey('s3:getobject', '*'))).toMatchObject({
+      decision: 'implicitDeny',
+      allowedByOrganizations: false,
+      missingContextValues: ['aws:SourceIp'],
+    });
   });
 
   it('follows IsTruncated/Marker until the last page', async () => {
@@ -494,6 +660,24 @@ describe('error mapping', () => {
     expect(errors.sort()).toEqual(['s3:GetObject arn:aws:s3:::data/obj-2', 's3:PutObject arn:aws:s3:::data/obj-2']);
     expect(r.results.filter((x) => x.actual === 'allowed')).toHaveLength(6);
     expect(differentialOrder(r.results).slice(0, 2).every((x) => x.agreement === 'error')).toBe(true); // errors listed before agreements
+  });
+
+  it('a fault every case shares: halving stops after the first case fails alone (calls grow with log n, not n)', async () => {
+    iam.handler = () => ERRORS.invalidInput('Invalid resource policy');
+    const r = await run([makeSuite(gridSuite(16, ['s3:GetObject', 's3:PutObject']))], { chunkSize: 16 });
+    expect(r.results).toHaveLength(32);
+    expect(r.results.every((x) => x.agreement === 'error' && /InvalidInput\): Invalid resource policy/.test(x.error!))).toBe(true);
+    // 32 cases: the call, 5 halvings down to one case, then the 5 pending halves once each
+    expect(iam.simulations()).toHaveLength(11);
+  });
+
+  it('two cases asking the same pair are one pair: a rejection errors both, without halving', async () => {
+    iam.handler = () => ERRORS.invalidInput('nope');
+    const def = gridSuite(1, ['s3:GetObject']);
+    def.cases.push({ name: 'again', principal: 'u', action: 's3:GetObject', resource: 'arn:aws:s3:::data/obj-0', expect: 'implicitDeny' });
+    const r = await run([makeSuite(def)]);
+    expect(iam.simulations()).toHaveLength(1);
+    expect(r.results.map((x) => x.error)).toEqual([expect.stringMatching(/\(a call of 2 cases\)$/), expect.stringMatching(/\(a call of 2 cases\)$/)]);
   });
 
   it('AccessDenied stops the run as a usage error (exit 2) naming the permissions needed', async () => {

@@ -4,9 +4,10 @@
 // with IAM's XML: <SimulateCustomPolicyResponse><SimulateCustomPolicyResult>…, errors as
 // <ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>…
 //
-// By default it answers simulations with the local engine (so batching, pagination and recording
-// can be exercised on any suite); tests replace the handler to serve documented sample responses,
-// throttle, or fail.
+// By default it answers simulations with the local engine, in the response shape of the current
+// API reference (spec §7.3), and the read APIs (Get*, List*) from a modelled account, so batching,
+// pagination, recording and drift can be exercised on any suite; tests replace the handler to
+// serve documented sample responses, throttle, or fail.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,8 @@ import { compilePolicy, type CompiledPolicy } from '../../src/engine/compile.ts'
 import { compilePolicySet, evaluate, explain } from '../../src/engine/decide.ts';
 import { makeRequest, parsePrincipal, type ContextType, type ContextValue } from '../../src/engine/request.ts';
 import type { Decision } from '../../src/engine/types.ts';
+import { catalog } from '../../src/catalog/index.ts';
+import { compileTemplate, globMatches } from '../../src/catalog/glob.ts';
 
 export type Params = Map<string, string>;
 
@@ -205,15 +208,141 @@ export const ERRORS = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// the account: what SimulatePrincipalPolicy simulates and the read APIs return
+
+/** A user's, group's or role's policies: inline (name → document), managed (ARNs), boundary (ARN). */
+export interface FakeEntity {
+  inline?: Record<string, string>;
+  managed?: string[];
+  boundary?: string;
+}
+
+export interface FakeAccount {
+  /** Managed policies: ARN → the default version's document. */
+  policies?: Record<string, string>;
+  users?: Record<string, FakeEntity & { groups?: string[] }>;
+  groups?: Record<string, Omit<FakeEntity, 'boundary'>>;
+  roles?: Record<string, FakeEntity>;
+}
+
+class NoSuchEntity extends Error {
+  readonly code = 'NoSuchEntity';
+}
+
+const lastSegment = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+
+function entityOf(account: FakeAccount, arn: string): { kind: 'user' | 'role'; name: string; entity: FakeEntity & { groups?: string[] } } {
+  const kind = /:user\//.test(arn) ? 'user' : /:role\//.test(arn) ? 'role' : undefined;
+  const name = lastSegment(arn);
+  const entity = kind === 'user' ? account.users?.[name] : kind === 'role' ? account.roles?.[name] : undefined;
+  if (!kind || !entity) throw new NoSuchEntity(`The ${kind ?? 'entity'} with name ${name} cannot be found.`);
+  return { kind, name, entity };
+}
+
+function managedText(account: FakeAccount, arn: string): string {
+  const text = account.policies?.[arn];
+  if (text === undefined) throw new NoSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+  return text;
+}
+
+/** The documents SimulatePrincipalPolicy evaluates for a principal, named as AWS names them (policy names). */
+export function attachedPolicies(account: FakeAccount, arn: string): { identity: [string, string][]; boundary?: string } {
+  const { entity } = entityOf(account, arn);
+  const own = (e: Omit<FakeEntity, 'boundary'>): [string, string][] => [
+    ...Object.entries(e.inline ?? {}),
+    ...(e.managed ?? []).map((m): [string, string] => [lastSegment(m), managedText(account, m)]),
+  ];
+  const identity = own(entity);
+  for (const g of entity.groups ?? []) identity.push(...own(account.groups?.[g] ?? {}));
+  return { identity, ...(entity.boundary ? { boundary: managedText(account, entity.boundary) } : {}) };
+}
+
+export function readXml(action: string, inner: string): string {
+  return `<${action}Response xmlns="${NS}"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${requestId()}</RequestId></ResponseMetadata></${action}Response>\n`;
+}
+
+const DATE = '2026-01-01T00:00:00Z';
+const el = (tag: string, value: string) => `<${tag}>${esc(value)}</${tag}>`;
+const boundaryEl = (arn: string | undefined) =>
+  arn ? `<PermissionsBoundary>${el('PermissionsBoundaryType', 'Policy')}${el('PermissionsBoundaryArn', arn)}</PermissionsBoundary>` : '';
+
+/** The IAM read APIs the adapter may call (Get*, List*), answered from the account; List* paginated by `pageSize`. */
+export function readResult(account: FakeAccount, req: ReceivedRequest, pageSize = Infinity): string {
+  const p = req.params;
+  const list = (tag: string, items: string[]) => {
+    const offset = Number(p.get('Marker') ?? 0);
+    const page = items.slice(offset, offset + pageSize);
+    const more = offset + pageSize < items.length;
+    return `<${tag}>${page.map((i) => `<member>${i}</member>`).join('')}</${tag}><IsTruncated>${more}</IsTruncated>${more ? el('Marker', String(offset + pageSize)) : ''}`;
+  };
+  const attached = (arns: string[] = []) => list('AttachedPolicies', arns.map((a) => el('PolicyName', lastSegment(a)) + el('PolicyArn', a)));
+  const names = (inline: Record<string, string> = {}) => list('PolicyNames', Object.keys(inline).map(esc));
+  const doc = (inline: Record<string, string> | undefined, name: string) => {
+    const text = inline?.[name];
+    if (text === undefined) throw new NoSuchEntity(`The policy with name ${name} cannot be found.`);
+    return el('PolicyName', name) + el('PolicyDocument', encodeURIComponent(text));
+  };
+  const user = (n = p.get('UserName')!) => entityOf(account, `:user/${n}`).entity;
+  const role = (n = p.get('RoleName')!) => entityOf(account, `:role/${n}`).entity;
+  const group = (n = p.get('GroupName')!) => {
+    const g = account.groups?.[n];
+    if (!g) throw new NoSuchEntity(`The group with name ${n} cannot be found.`);
+    return g;
+  };
+  const entity = (kind: string, name: string, e: FakeEntity) =>
+    el('Path', '/') + el(`${kind}Name`, name) + el(`${kind}Id`, `AIDA${name.toUpperCase().padEnd(17, 'X').slice(0, 17)}`) + el('Arn', `arn:aws:iam::123456789012:${kind.toLowerCase()}/${name}`) + el('CreateDate', DATE) + boundaryEl(e.boundary);
+  switch (req.action) {
+    case 'GetUser':
+      return `<User>${entity('User', p.get('UserName')!, user())}</User>`;
+    case 'GetRole':
+      return `<Role>${entity('Role', p.get('RoleName')!, role())}</Role>`;
+    case 'ListGroupsForUser':
+      return list('Groups', (user().groups ?? []).map((g) => entity('Group', g, {})));
+    case 'ListUserPolicies':
+      return names(user().inline);
+    case 'GetUserPolicy':
+      return el('UserName', p.get('UserName')!) + doc(user().inline, p.get('PolicyName')!);
+    case 'ListAttachedUserPolicies':
+      return attached(user().managed);
+    case 'ListRolePolicies':
+      return names(role().inline);
+    case 'GetRolePolicy':
+      return el('RoleName', p.get('RoleName')!) + doc(role().inline, p.get('PolicyName')!);
+    case 'ListAttachedRolePolicies':
+      return attached(role().managed);
+    case 'ListGroupPolicies':
+      return names(group().inline);
+    case 'GetGroupPolicy':
+      return el('GroupName', p.get('GroupName')!) + doc(group().inline, p.get('PolicyName')!);
+    case 'ListAttachedGroupPolicies':
+      return attached(group().managed);
+    case 'GetPolicy': {
+      const arn = p.get('PolicyArn')!;
+      managedText(account, arn);
+      return `<Policy>${el('PolicyName', lastSegment(arn))}${el('Arn', arn)}${el('DefaultVersionId', 'v1')}${el('CreateDate', DATE)}</Policy>`;
+    }
+    case 'GetPolicyVersion':
+      return `<PolicyVersion>${el('Document', encodeURIComponent(managedText(account, p.get('PolicyArn')!)))}${el('VersionId', 'v1')}<IsDefaultVersion>true</IsDefaultVersion>${el('CreateDate', DATE)}</PolicyVersion>`;
+    default:
+      throw new Error(`fake IAM does not implement ${req.action}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // an engine-backed simulator (the default handler)
 
 export interface EngineOptions {
-  /** 2026: one result per action with ResourceSpecificResults; legacy: one per action × resource. */
+  /**
+   * 2026 (the API reference today): one result per action, EvalResourceName the ARN template of
+   * the resource type, per-resource answers in ResourceSpecificResults, top-level fields totals
+   * over the call's resources. legacy: one result per action × resource, each repeating the
+   * totals, without ResourceSpecificResults (the reference's note on the earlier shape).
+   */
   shape?: '2026' | 'legacy';
-  /** Force short pages (results per page), regardless of MaxItems. */
+  /** Force short pages (results or list items per page), regardless of MaxItems. */
   pageSize?: number;
-  /** SimulatePrincipalPolicy: the attached policy texts of each principal ARN, by policy name. */
-  accountPolicies?: Record<string, Record<string, string>>;
+  /** SimulatePrincipalPolicy and the read APIs: the account's users, groups, roles and policies. */
+  account?: FakeAccount;
   /** Override a decision: (action, resource) → decision. */
   tamper?: (action: string, resource: string, d: Decision) => Decision;
 }
@@ -231,18 +360,35 @@ function ctxValue(e: ParsedContextEntry): ContextValue {
 }
 
 const RANK: Record<Decision, number> = { allowed: 0, implicitDeny: 1, explicitDeny: 2 };
+const worst = (ds: Decision[]) => ds.reduce((w, d) => (RANK[d] > RANK[w] ? d : w), 'allowed' as Decision);
+
+/** The ARN template of the action's resource type that fits the resource (else its first), or `*` (spec §7.3). */
+export function arnTemplate(action: string, resource: string): string {
+  const info = catalog.action(action);
+  const formats = (info?.resourceTypes ?? []).flatMap((t) => catalog.resourceType(info!.service, t.name)?.arnFormat ?? []);
+  return formats.find((f) => resource !== '*' && globMatches(compileTemplate(f), resource)) ?? formats[0] ?? '*';
+}
+
+interface OneAnswer {
+  decision: Decision;
+  matched: XmlStatement[];
+  missing: string[];
+  boundary?: { AllowedByPermissionsBoundary: boolean };
+  orgs?: { AllowedByOrganizations: boolean };
+  /** Cross-account only. */
+  details?: Record<string, Decision>;
+}
 
 /** Evaluates a Simulate* request with the local engine and returns its EvaluationResults. */
 export function engineResults(action: string, p: Params, opts: EngineOptions = {}): XmlEvaluationResult[] {
   const identity: CompiledPolicy[] = [];
+  let boundaryText = members(p, 'PermissionsBoundaryPolicyInputList')[0];
   if (action === 'SimulatePrincipalPolicy') {
-    const source = p.get('PolicySourceArn')!;
-    const attached = opts.accountPolicies?.[source];
-    if (!attached) throw Object.assign(new Error(`The user with name ${source} cannot be found.`), { code: 'NoSuchEntity' });
-    for (const [name, text] of Object.entries(attached)) identity.push(compilePolicy(text, { name, type: 'identity' }));
+    const attached = attachedPolicies(opts.account ?? {}, p.get('PolicySourceArn')!);
+    for (const [name, text] of attached.identity) identity.push(compilePolicy(text, { name, type: 'identity' }));
+    boundaryText ??= attached.boundary;
   }
   members(p, 'PolicyInputList').forEach((text, i) => identity.push(compilePolicy(text, { name: `PolicyInputList.${i + 1}`, type: 'identity' })));
-  const boundaryText = members(p, 'PermissionsBoundaryPolicyInputList')[0];
   const rp = p.get('ResourcePolicy');
   const scps = organizationLevels(p).map((level, l) =>
     level.map((text, m) => compilePolicy(text, { name: `OrderedOrganizationPolicyInputList.${l + 1}.ServiceControlPolicyInputList.${m + 1}`, type: 'scp', level: l })),
@@ -263,90 +409,126 @@ export function engineResults(action: string, p: Params, opts: EngineOptions = {
   const resources = members(p, 'ResourceArns');
   if (resources.length === 0) resources.push('*');
 
-  const one = (act: string, res: string) => {
+  const one = (act: string, res: string): OneAnswer => {
     const req = makeRequest({ principal, action: act, resource: res, ...(ownerAccount ? { resourceAccount: ownerAccount } : {}), context });
     const r = evaluate(req, set);
     const x = explain(req, set);
     const decision = opts.tamper ? opts.tamper(act, res, r.decision) : r.decision;
+    // MatchedStatements: identity- and resource-policy statements only (spec §7.3).
     const matched: XmlStatement[] = r.decidedBy
-      .filter((ref) => ref.policyType !== 'scp' && ref.policyType !== 'rcp')
+      .filter((ref) => ref.policyType === 'identity' || ref.policyType === 'resource')
       .map((ref) => ({
         SourcePolicyId: ref.policy,
-        SourcePolicyType: TYPE_LABEL[ref.policyType] ?? ref.policyType,
+        SourcePolicyType: TYPE_LABEL[ref.policyType]!,
         StartPosition: { Line: ref.span.start.line, Column: ref.span.start.column },
         EndPosition: { Line: ref.span.end.line, Column: ref.span.end.column },
       }));
     const boundaryGate = x.gates.find((g) => g.gate === 'boundary');
     const scpGate = x.gates.find((g) => g.gate === 'scp');
+    let details: Record<string, Decision> | undefined;
+    if (req.resourceAccount !== principal.account) {
+      details = {};
+      for (const type of ['identity', 'resource', 'boundary']) {
+        const traces = x.statements.filter((t) => t.ref.policyType === type);
+        if (type !== 'identity' && traces.length === 0) continue;
+        details[TYPE_LABEL[type]!] = traces.some((t) => t.matched && t.ref.effect === 'Deny')
+          ? 'explicitDeny'
+          : traces.some((t) => t.matched && t.ref.effect === 'Allow')
+            ? 'allowed'
+            : 'implicitDeny';
+      }
+    }
     return {
       decision,
       matched: decision === 'implicitDeny' ? [] : matched,
       missing: x.missingContext,
-      boundary: boundaryText ? { AllowedByPermissionsBoundary: boundaryGate ? boundaryGate.outcome === 'pass' : decision !== 'implicitDeny' } : undefined,
-      orgs: scps.length ? { AllowedByOrganizations: scpGate ? scpGate.outcome !== 'fail' : true } : undefined,
+      ...(boundaryText ? { boundary: { AllowedByPermissionsBoundary: boundaryGate ? boundaryGate.outcome === 'pass' : decision !== 'implicitDeny' } } : {}),
+      ...(scps.length ? { orgs: { AllowedByOrganizations: scpGate ? scpGate.outcome !== 'fail' : true } } : {}),
+      ...(details ? { details } : {}),
     };
   };
 
   const out: XmlEvaluationResult[] = [];
   for (const act of actions) {
-    if (opts.shape === 'legacy' || (resources.length === 1 && resources[0] === '*')) {
-      for (const res of resources) {
-        const a = one(act, res);
-        out.push({
-          EvalActionName: act,
-          EvalResourceName: res,
-          EvalDecision: a.decision,
-          MatchedStatements: a.matched,
-          MissingContextValues: a.missing,
-          ...(a.orgs ? { OrganizationsDecisionDetail: a.orgs } : {}),
-          ...(a.boundary ? { PermissionsBoundaryDecisionDetail: a.boundary } : {}),
-          ...(res !== '*' ? { EvalDecisionDetails: {} } : {}),
-        });
-      }
+    const per = resources.map((res) => ({ res, a: one(act, res) }));
+    const top = totals(per.map((x) => x.a), resources[0] === '*');
+    if (opts.shape === 'legacy') {
+      for (const { res } of per) out.push({ EvalActionName: act, EvalResourceName: res, ...top });
       continue;
     }
-    const per = resources.map((res) => ({ res, a: one(act, res) }));
-    const worst = per.reduce((w, x) => (RANK[x.a.decision] > RANK[w] ? x.a.decision : w), 'allowed' as Decision);
     out.push({
       EvalActionName: act,
-      EvalResourceName: resources.length === 1 ? resources[0]! : '*',
-      EvalDecision: worst,
-      MatchedStatements: [],
-      MissingContextValues: [],
-      ...(per[0]!.a.orgs ? { OrganizationsDecisionDetail: per[0]!.a.orgs } : {}),
-      EvalDecisionDetails: {},
-      ResourceSpecificResults: per.map(({ res, a }) => ({
-        EvalResourceName: res,
-        EvalResourceDecision: a.decision,
-        MatchedStatements: a.matched,
-        MissingContextValues: a.missing,
-        EvalDecisionDetails: {},
-        ...(a.boundary ? { PermissionsBoundaryDecisionDetail: a.boundary } : {}),
-      })),
+      EvalResourceName: arnTemplate(act, resources[0]!),
+      ...top,
+      ...(resources[0] === '*'
+        ? {}
+        : {
+            ResourceSpecificResults: per.map(({ res, a }) => ({
+              EvalResourceName: res,
+              EvalResourceDecision: a.decision,
+              MatchedStatements: a.matched,
+              MissingContextValues: a.missing,
+              ...(a.details ? { EvalDecisionDetails: a.details } : {}),
+              ...(a.boundary ? { PermissionsBoundaryDecisionDetail: a.boundary } : {}),
+            })),
+          }),
     });
   }
   return out;
 }
 
-/** The default handler: engine answers, paginated by MaxItems (or opts.pageSize) with an offset Marker. */
+/**
+ * The top-level fields: totals over the call's resources (spec §7.3) — the most restrictive
+ * decision, the statements behind it, every missing key, each detail false/most restrictive if it
+ * is so for any resource. EvalDecisionDetails: per type for cross-account calls; same account,
+ * present but empty with resource ARNs, absent with `*`.
+ */
+function totals(answers: OneAnswer[], star: boolean): Omit<XmlEvaluationResult, 'EvalActionName'> {
+  const decision = worst(answers.map((a) => a.decision));
+  const seen = new Set<string>();
+  const matched = answers
+    .filter((a) => a.decision === decision)
+    .flatMap((a) => a.matched)
+    .filter((m) => {
+      const k = `${m.SourcePolicyId}@${m.StartPosition?.Line}:${m.StartPosition?.Column}`;
+      return !seen.has(k) && (seen.add(k), true);
+    });
+  const missing = [...new Set(answers.flatMap((a) => a.missing))].sort();
+  const all = (f: (a: OneAnswer) => boolean | undefined) => (answers.some((a) => f(a) === undefined) ? undefined : answers.every((a) => f(a)));
+  const orgs = all((a) => a.orgs?.AllowedByOrganizations);
+  const boundary = all((a) => a.boundary?.AllowedByPermissionsBoundary);
+  const details: Record<string, Decision> = {};
+  for (const a of answers) for (const [k, d] of Object.entries(a.details ?? {})) details[k] = worst([details[k] ?? 'allowed', d]);
+  const cross = answers.some((a) => a.details);
+  return {
+    EvalDecision: decision,
+    MatchedStatements: matched,
+    MissingContextValues: missing,
+    ...(orgs !== undefined ? { OrganizationsDecisionDetail: { AllowedByOrganizations: orgs } } : {}),
+    ...(boundary !== undefined ? { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: boundary } } : {}),
+    ...(cross ? { EvalDecisionDetails: details } : star ? {} : { EvalDecisionDetails: {} }),
+  };
+}
+
+/**
+ * The default handler: engine answers, paginated by MaxItems (or opts.pageSize) with an offset
+ * Marker; the read APIs from opts.account.
+ */
 export function engineHandler(opts: EngineOptions = {}): Handler {
   return (req) => {
-    if (req.action !== 'SimulateCustomPolicy' && req.action !== 'SimulatePrincipalPolicy') {
-      return ERRORS.invalidInput(`fake IAM does not implement ${req.action}`);
-    }
-    let results: XmlEvaluationResult[];
+    const simulate = req.action === 'SimulateCustomPolicy' || req.action === 'SimulatePrincipalPolicy';
     try {
-      results = engineResults(req.action, req.params, opts);
+      if (!simulate) return { status: 200, xml: readXml(req.action, readResult(opts.account ?? {}, req, opts.pageSize)) };
+      const results = engineResults(req.action, req.params, opts);
+      const max = Math.min(Number(req.params.get('MaxItems') ?? 100), opts.pageSize ?? Infinity);
+      const offset = Number(req.params.get('Marker') ?? 0);
+      const page = results.slice(offset, offset + max);
+      const more = offset + max < results.length;
+      return { status: 200, xml: simulateXml(req.action, page, more ? { isTruncated: true, marker: String(offset + max) } : {}) };
     } catch (e) {
-      const err = e as Error & { code?: string };
-      if (err.code === 'NoSuchEntity') return ERRORS.noSuchEntity(err.message);
-      return ERRORS.invalidInput(err.message);
+      if (e instanceof NoSuchEntity) return ERRORS.noSuchEntity(e.message);
+      return ERRORS.invalidInput((e as Error).message);
     }
-    const max = Math.min(Number(req.params.get('MaxItems') ?? 100), opts.pageSize ?? Infinity);
-    const offset = Number(req.params.get('Marker') ?? 0);
-    const page = results.slice(offset, offset + max);
-    const more = offset + max < results.length;
-    return { status: 200, xml: simulateXml(req.action, page, more ? { isTruncated: true, marker: String(offset + max) } : {}) };
   };
 }
 

@@ -11,6 +11,7 @@ import {
   planCalls,
   planCase,
   planSuites,
+  policyFingerprint,
   statementAt,
   unsupported,
   type SimInputs,
@@ -121,6 +122,49 @@ describe('unsupported(suite, case): what the simulator cannot express (spec §7.
   it('wildcard action names', () => {
     expect(one({ arn: USER, policies: ['all'] }, { action: 's3:Get*' }).reason).toMatch(/no wildcards in action names \("s3:Get\*"\)/);
   });
+  it('an inAccount role with a resource policy: SimulatePrincipalPolicy takes one for IAM users only (spec §7.2)', () => {
+    const res = { resources: [{ arn: 'arn:aws:s3:::bucket', policy: 'anyone' }] };
+    expect(one({ arn: `arn:aws:iam::${A}:role/app`, policies: ['s3'], inAccount: true }, {}, res).reason).toMatch(
+      /^SimulatePrincipalPolicy takes a resource policy for IAM users only, and principal "p" is a role marked inAccount: true, with the resource policy "anyone" of arn:aws:s3:::bucket\/key; drop inAccount/,
+    );
+    expect(one({ arn: USER, policies: ['s3'], inAccount: true }, {}, res).reason).toBeNull(); // a user: sent
+    expect(one({ arn: `arn:aws:iam::${A}:role/app`, policies: ['s3'] }, {}, res).reason).toBeNull(); // Custom mode: sent
+    expect(one({ arn: `arn:aws:iam::${A}:role/app`, policies: ['s3'], inAccount: true }).reason).toBeNull(); // no resource policy
+  });
+  it('an empty SCP level that applies: never sent (spec §7.2)', () => {
+    expect(one({ arn: USER, policies: ['all'] }, {}, { organization: { scps: [['all'], []] } }).reason).toMatch(
+      /^organization\.scps level 2 \(root first\) has no SCPs, which locally allows nothing there .*iamspec never sends an empty level/,
+    );
+    // SCPs that do not apply are not sent, so an empty level there is no reason
+    expect(one({ arn: USER, policies: ['all'] }, {}, { organization: { scps: [['all'], []], managementAccount: A } }).reason).toBeNull();
+  });
+  describe('keys the simulator fills itself, where the local value is made up (spec §7.4)', () => {
+    const on = (key: string, extra: Record<string, unknown> = {}) => ({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { StringLike: { [key]: '*' } }, ...extra }],
+    });
+    const with_ = (key: string) => ({ policies: { cond: on(key) } });
+    it('aws:userid of a user without uniqueId', () => {
+      expect(one({ arn: USER, policies: ['cond'] }, {}, with_('aws:userid')).reason).toMatch(
+        /^a policy conditions on aws:userid, which the simulator fills itself from the caller, while iamspec's value is a synthetic AIDA… id \(give the principal its `uniqueId`\)/,
+      );
+      expect(one({ arn: USER, policies: ['cond'], uniqueId: 'AIDAEXAMPLEEXAMPLE01' }, {}, with_('aws:userid')).reason).toBeNull();
+      // the case states the value: it is sent, not made up
+      expect(one({ arn: USER, policies: ['cond'] }, { context: { 'aws:userid': s('AIDAX') } }, with_('aws:userid')).reason).toBeNull();
+      // a statement about another action does not count
+      expect(one({ arn: USER, policies: ['cond'] }, { action: 's3:PutObject' }, with_('aws:userid')).reason).toBeNull();
+    });
+    it('aws:PrincipalType and aws:userid of a role (iamspec decides a session, the simulator the role)', () => {
+      const role = { arn: `arn:aws:iam::${A}:role/app`, policies: ['cond'], uniqueId: 'AROAEXAMPLEEXAMPLE01' };
+      expect(one(role, {}, with_('aws:PrincipalType')).reason).toMatch(/^a policy conditions on aws:PrincipalType, .*"AssumedRole" \(a session\)/);
+      expect(one(role, {}, with_('aws:userid')).reason).toMatch(/^a policy conditions on aws:userid, .*"<role id>:iamspec", the id of a session/);
+      expect(one({ arn: USER, policies: ['cond'] }, {}, with_('aws:PrincipalType')).reason).toBeNull(); // a user is "User" on both sides
+    });
+    it('aws:PrincipalOrgID without organization.id', () => {
+      expect(one({ arn: USER, policies: ['cond'] }, {}, with_('aws:PrincipalOrgID')).reason).toMatch(/^a policy conditions on aws:PrincipalOrgID, .*absent, .*set `organization\.id`/);
+      expect(one({ arn: USER, policies: ['cond'] }, {}, { ...with_('aws:PrincipalOrgID'), organization: { id: 'o-a1b2c3d4e5', scps: [['all']] } }).reason).toBeNull();
+    });
+  });
   it('a case removing a key the simulator always fills from the caller', () => {
     expect(one({ arn: USER, policies: ['all'] }, { context: { 'aws:username': null } }).reason).toMatch(/removes aws:username \(null\), but the simulator always fills it/);
     // roles have no aws:username: removing it is what the simulator does anyway
@@ -175,8 +219,8 @@ describe('planCase: the inputs', () => {
       organization: org!,
       cases: [{ name: 'c', principal: 'p', action: 's3:GetObject', resource: '*', expect: 'allowed' }],
     });
-    const member = makeSuite(def({ scps: [['full'], [], ['eu', 'full']], accounts: [A] }));
-    expect(planCase(member, member.cases[0]!).inputs!.scps!.map((l) => l.map((p) => p.name))).toEqual([['full'], [], ['eu', 'full']]);
+    const member = makeSuite(def({ scps: [['full'], ['eu'], ['eu', 'full']], accounts: [A] }));
+    expect(planCase(member, member.cases[0]!).inputs!.scps!.map((l) => l.map((p) => p.name))).toEqual([['full'], ['eu'], ['eu', 'full']]);
     const mgmt = makeSuite(def({ scps: [['full']], managementAccount: A }));
     expect(planCase(mgmt, mgmt.cases[0]!).inputs!.scps).toBeUndefined();
     const outside = makeSuite(def({ scps: [['full']], accounts: ['999999999999'] }));
@@ -191,8 +235,40 @@ describe('planCase: the inputs', () => {
       cases: [{ name: 'c', principal: 'p', action: 's3:GetObject', resource: '*', expect: 'allowed' }],
     });
     const i = planCase(suite, suite.cases[0]!).inputs!;
-    expect(i).toMatchObject({ operation: 'SimulatePrincipalPolicy', policySourceArn: USER, callerArn: USER });
+    expect(i).toMatchObject({ operation: 'SimulatePrincipalPolicy', policySourceArn: USER });
+    expect(i.callerArn).toBeUndefined(); // it defaults to PolicySourceArn (spec §7.2)
     expect(i.scps).toBeUndefined();
+    expect(i.accountPolicies).toBe(policyFingerprint([suite.policies.get('all')!.text], undefined));
+  });
+
+  it('ResourceOwner only with a resource policy or another owner account: a root ARN in Custom mode, the account id in Principal mode (spec §7.2)', () => {
+    const B = '222222222222';
+    const owner = (principal: PrincipalDef, resources: SuiteDef['resources'], resource = 'arn:aws:s3:::bucket/key') => {
+      const suite = makeSuite({ policies: { all: allowAll, anyone }, principals: { p: principal }, ...(resources ? { resources } : {}), cases: [{ name: 'c', principal: 'p', action: 's3:GetObject', resource, expect: 'allowed' }] });
+      return planCase(suite, suite.cases[0]!).inputs!.resourceOwner;
+    };
+    expect(owner({ arn: USER, policies: ['all'] }, undefined)).toBeUndefined(); // same account, no resource policy: the default
+    expect(owner({ arn: USER, policies: ['all'] }, [{ arn: 'arn:aws:s3:::bucket', policy: 'anyone' }])).toBe(`arn:aws:iam::${A}:root`);
+    expect(owner({ arn: USER, policies: ['all'] }, [{ arn: 'arn:aws:s3:::bucket', owner: B }])).toBe(`arn:aws:iam::${B}:root`);
+    expect(owner({ arn: USER, policies: ['all'], inAccount: true }, [{ arn: 'arn:aws:s3:::bucket', policy: 'anyone', owner: B }])).toBe(B);
+    expect(owner({ arn: USER, policies: ['all'], inAccount: true }, [{ arn: 'arn:aws:s3:::bucket', policy: 'anyone' }])).toBe(A);
+    expect(owner({ arn: USER, policies: ['all'] }, undefined, `arn:aws:sqs:us-east-1:${A}:queue`)).toBeUndefined();
+    expect(owner({ arn: USER, policies: ['all'] }, undefined, `arn:aws:sqs:us-east-1:${B}:queue`)).toBe(`arn:aws:iam::${B}:root`);
+  });
+});
+
+describe('policyFingerprint: what the account must hold for a Principal-mode answer to count', () => {
+  const a = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}';
+  const b = '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}';
+  it('ignores whitespace, key order, the order and repetition of identity documents', () => {
+    const spaced = JSON.stringify({ Statement: [{ Resource: '*', Action: 's3:*', Effect: 'Allow' }], Version: '2012-10-17' }, null, 4);
+    expect(policyFingerprint([a, b], undefined)).toBe(policyFingerprint([b, spaced, a], undefined));
+  });
+  it('changes with any document, and tells the boundary from an identity policy', () => {
+    expect(policyFingerprint([a], undefined)).not.toBe(policyFingerprint([a, b], undefined));
+    expect(policyFingerprint([a], undefined)).not.toBe(policyFingerprint([b], undefined));
+    expect(policyFingerprint([a], b)).not.toBe(policyFingerprint([a, b], undefined));
+    expect(policyFingerprint([a], b)).not.toBe(policyFingerprint([a], undefined));
   });
 });
 
@@ -282,6 +358,23 @@ describe('batching plan', () => {
       [2, 1, 2],
       [1, 1, 1],
       [1, 1, 1],
+    ]);
+    // one case per call
+    expect(batchPlans(planSuites([suite]), { chunkSize: 1, actionsPerCall: 1 }).map((c) => c.plans.length)).toEqual(Array(12).fill(1));
+  });
+
+  it('a call asks only for the actions its resources’ cases ask (no pair without a case)', () => {
+    const suite = makeSuite({
+      policies: { s3: allowS3 },
+      principals: { u: { arn: USER, policies: ['s3'] } },
+      cases: [
+        { name: 'many', principal: 'u', action: 's3:GetObject', resource: ['arn:aws:s3:::b/0', 'arn:aws:s3:::b/1'], expect: 'allowed' },
+        { name: 'last', principal: 'u', action: 's3:PutObject', resource: 'arn:aws:s3:::b/2', expect: 'allowed' },
+      ],
+    });
+    expect(batchPlans(planSuites([suite]), { chunkSize: 2 }).map((c) => [c.actions, c.resources])).toEqual([
+      [['s3:GetObject'], ['arn:aws:s3:::b/0', 'arn:aws:s3:::b/1']],
+      [['s3:PutObject'], ['arn:aws:s3:::b/2']],
     ]);
   });
 });

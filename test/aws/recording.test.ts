@@ -6,11 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { differentialOrder, recordingPath, renderDifferential, runAgainst, type DifferentialReport, type RecordingFile } from '../../src/aws/index.ts';
-import { STALE } from '../../src/aws/index.ts';
+import { olderFormat, STALE } from '../../src/aws/index.ts';
+import { planCase } from '../../src/aws/mapping.ts';
 import { SuiteError } from '../../src/scenario/model.ts';
 import { engineHandler, ERRORS, FakeIam, members } from './fake-iam.ts';
 import { mfaSuite, mfaSuiteDef } from './fixtures/mfa-suite.ts';
-import { b, loopbackClient, makeSuite } from './helpers.ts';
+import { b, loopbackClient, makeSuite, type SuiteDef } from './helpers.ts';
 
 let dir: string;
 let file: string;
@@ -41,7 +42,7 @@ describe('recording and replay', () => {
     expect(recording).toContain('\n  "entries": [\n    {\n      "case": ');
     const rec = JSON.parse(recording) as RecordingFile;
     expect(Object.keys(rec)).toEqual(['format', 'suite', 'suiteFile', 'about', 'entries']);
-    expect(rec).toMatchObject({ format: 'iamspec-recording/1', suite: 'All-Staff MFA enforcement', suiteFile: 'all-staff.yaml' });
+    expect(rec).toMatchObject({ format: 'iamspec-recording/2', suite: 'All-Staff MFA enforcement', suiteFile: 'all-staff.yaml' });
     // one entry per simulated case, in suite order; skipped cases are not recorded
     const suite = mfaSuite(file);
     const simulatedNames = live.results.filter((r) => !r.skipped).map((r) => r.case);
@@ -80,7 +81,6 @@ describe('recording and replay', () => {
         },
       ],
       missingContextValues: [],
-      evalDecisionDetails: {},
     });
     expect(rec.entries.find((e) => e.case === 'the CI boundary blocks IAM')!.answer).toMatchObject({ decision: 'implicitDeny', allowedByPermissionsBoundary: false });
   });
@@ -155,6 +155,117 @@ describe('recording and replay', () => {
     await expect(runAgainst('recorded', [mfaSuite(bad)], { cwd: dir })).rejects.toBeInstanceOf(SuiteError);
     writeFileSync(recordingPath(bad), '{not json');
     await expect(runAgainst('recorded', [mfaSuite(bad)], { cwd: dir })).rejects.toThrow(/is not valid JSON/);
+  });
+});
+
+describe('recording format and the account behind Principal-mode answers', () => {
+  it('a recording in the format of an earlier iamspec replays nothing: every case stale, saying why', async () => {
+    const f = join(dir, 'scenarios', 'old.yaml');
+    writeFileSync(recordingPath(f), JSON.stringify({ format: 'iamspec-recording/1', suite: 'x', suiteFile: 'old.yaml', about: '', entries: [] }));
+    const replay = await runAgainst('recorded', [mfaSuite(f)], { cwd: dir });
+    expect(replay.results.filter((r) => r.skipped === olderFormat('iamspec-recording/1'))).toHaveLength(14); // every simulated case
+    expect(replay.summary.passed).toBe(0);
+    expect(olderFormat('iamspec-recording/1')).toMatch(/earlier iamspec, whose request keys iamspec-recording\/2 computes differently: re-record/);
+  });
+
+  const DEV = 'arn:aws:iam::123456789012:policy/dev';
+  const dev = { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
+  const suite = (f: string) =>
+    makeSuite({
+      file: f,
+      policies: { dev },
+      principals: { ann: { arn: 'arn:aws:iam::123456789012:user/ann', policies: ['dev'], inAccount: true } },
+      cases: [{ name: 'reads', principal: 'ann', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', expect: 'allowed' }],
+    });
+  const recordWith = async (f: string, doc: object) => {
+    const iam = await FakeIam.start(engineHandler({ account: { policies: { [DEV]: JSON.stringify(doc) }, users: { ann: { managed: [DEV] } } } }));
+    try {
+      await runAgainst('aws', [suite(f)], { client: loopbackClient(iam.endpoint), record: true, cwd: dir });
+    } finally {
+      await iam.close();
+    }
+    return JSON.parse(readFileSync(recordingPath(f), 'utf8')) as RecordingFile;
+  };
+
+  it('the account as the suite says: the entry carries its fingerprint and replays', async () => {
+    const f = join(dir, 'scenarios', 'ann.yaml');
+    const rec = await recordWith(f, dev);
+    expect(rec.entries[0]!.request).toMatchObject({ operation: 'SimulatePrincipalPolicy', policySource: 'arn:aws:iam::123456789012:user/ann', accountPolicies: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(rec.entries[0]!.request.caller).toBeUndefined();
+    const replay = await runAgainst('recorded', [suite(f)], { cwd: dir });
+    expect(replay.results[0]).toMatchObject({ agreement: 'agree', pass: true, aws: { source: 'recording', accountPolicies: { matchesSuite: true } } });
+  });
+
+  it('an account drifted from the suite when recorded: replay says so — stale, never an agreement', async () => {
+    const f = join(dir, 'scenarios', 'ann-drift.yaml');
+    const rec = await recordWith(f, { ...dev, Statement: [{ ...dev.Statement[0], Action: ['s3:GetObject', 's3:PutObject'] }] });
+    expect(rec.entries[0]!.hash).not.toBe(planCase(suite(f), suite(f).cases[0]!).hash);
+    const replay = await runAgainst('recorded', [suite(f)], { cwd: dir });
+    expect(replay.results[0]).toMatchObject({ agreement: 'skipped', pass: false });
+    expect(replay.results[0]!.skipped).toMatch(/differ from the suite's policies for it \(drift\).*; recorded so, it does not replay$/);
+  });
+});
+
+describe('recordings do not depend on batching (spec §7.3: top-level fields are totals over the call)', () => {
+  const U = 'arn:aws:iam::111111111111:user/u';
+  const def = (file: string): SuiteDef => ({
+    name: 'batching',
+    file,
+    policies: {
+      ident: {
+        Version: '2012-10-17',
+        Statement: [
+          { Sid: 'S3', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListAllMyBuckets'], Resource: '*' },
+          { Sid: 'NoSecrets', Effect: 'Deny', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::b/secret*' },
+          { Sid: 'FromTheOffice', Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/ip/*', Condition: { NotIpAddress: { 'aws:SourceIp': '192.0.2.0/24' } } },
+        ],
+      },
+      edge: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListAllMyBuckets'], Resource: '*' }] },
+      scp: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Action: '*', Resource: '*' },
+          { Effect: 'Deny', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/locked/*' },
+        ],
+      },
+      shared: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: U }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::x/pub/*' }] },
+    },
+    principals: { u: { arn: U, policies: ['ident'], boundary: 'edge' } },
+    resources: [{ arn: 'arn:aws:s3:::x/*', owner: '222222222222', policy: 'shared' }],
+    organization: { scps: [['scp']], accounts: ['111111111111'] },
+    cases: [
+      { name: 'grid', principal: 'u', action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resource: ['arn:aws:s3:::b/a', 'arn:aws:s3:::b/secret1', 'arn:aws:s3:::b/ip/1', 'arn:aws:s3:::b/locked/1'], expect: 'allowed' },
+      { name: 'cross', principal: 'u', action: ['s3:GetObject', 's3:PutObject'], resource: ['arn:aws:s3:::x/pub/1', 'arn:aws:s3:::x/priv/1'], expect: 'allowed' },
+      { name: 'star', principal: 'u', action: ['s3:ListAllMyBuckets', 's3:GetObject', 's3:DeleteObject'], resource: '*', expect: 'allowed' },
+    ],
+  });
+
+  it('the same suite recorded batched and one case per call gives the same bytes', async () => {
+    const record = async (sub: string, opts: { chunkSize?: number; actionsPerCall?: number }) => {
+      const f = join(dir, sub, 'batching.yaml');
+      mkdirSync(join(dir, sub), { recursive: true });
+      const iam = await FakeIam.start();
+      try {
+        const r = await runAgainst('aws', [makeSuite(def(f))], { client: loopbackClient(iam.endpoint), record: true, cwd: dir, ...opts });
+        expect(r.summary.errors).toBe(0);
+        return { text: readFileSync(recordingPath(f), 'utf8'), calls: r.differential.calls };
+      } finally {
+        await iam.close();
+      }
+    };
+    const batched = await record('batched', {});
+    const single = await record('single', { chunkSize: 1, actionsPerCall: 1 });
+    expect(batched.calls).toBe(3); // the b/ ARNs, the x/ ARNs (another resource policy), `*`
+    expect(single.calls).toBe(19); // one per case
+    expect(batched.text).toBe(single.text);
+    // and the suite is one where the totals differ from resource to resource
+    const answers = (JSON.parse(batched.text) as RecordingFile).entries.map((e) => e.answer);
+    expect(new Set(answers.map((a) => a.decision))).toEqual(new Set(['allowed', 'explicitDeny', 'implicitDeny']));
+    expect(answers.filter((a) => a.missingContextValues.length > 0).length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.missingContextValues.length === 0).length).toBeGreaterThan(0);
+    expect(new Set(answers.map((a) => a.allowedByPermissionsBoundary))).toEqual(new Set([true, false]));
+    expect(answers.filter((a) => a.evalDecisionDetails).length).toBe(4); // the cross-account cases only
+    expect(answers.filter((a) => a.allowedByOrganizations !== undefined).length).toBe(3); // the `*` cases only
   });
 });
 

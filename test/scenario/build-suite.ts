@@ -35,7 +35,7 @@ export interface SuiteSpec {
   groups?: Record<string, string[]>;
   principals: Record<string, { arn: string } & Partial<Omit<SuitePrincipal, 'name' | 'defined'>>>;
   resources?: ({ arn: string } & Partial<Omit<SuiteResource, 'defined'>>)[];
-  organization?: { scps?: string[][]; rcps?: string[][]; managementAccount?: string; accounts?: string[] };
+  organization?: { id?: string; scps?: string[][]; rcps?: string[][]; managementAccount?: string; accounts?: string[] };
   context?: Record<string, ContextValue | null>;
   cases: CaseSpec[];
   properties?: Omit<PropertySpec, 'defined'>[];
@@ -104,6 +104,7 @@ export function buildSuite(spec: SuiteSpec): Suite {
           organization: {
             scps: spec.organization.scps ?? [],
             rcps: spec.organization.rcps ?? [],
+            ...(spec.organization.id ? { id: spec.organization.id } : {}),
             ...(spec.organization.managementAccount ? { managementAccount: spec.organization.managementAccount } : {}),
             ...(spec.organization.accounts ? { accounts: spec.organization.accounts } : {}),
             defined: at(),
