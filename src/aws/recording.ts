@@ -5,7 +5,8 @@
 // `scenarios/mfa/all-staff.yaml` → `scenarios/mfa/all-staff.recording.json`: pretty JSON, fixed
 // key order, one entry per simulated case in suite order, each keyed by the sha256 of its
 // canonical request (mapping.ts `requestHash`: the exact policy texts, boundary, resource policy,
-// SCP levels, caller, context entries, action and resource). Nothing time-dependent is written, so
+// SCP levels, caller, context entries, action and resource; in Principal mode the fingerprint of
+// the account's attached documents). Nothing time-dependent is written, so
 // re-recording unchanged answers leaves the file byte-identical.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { nameStatement, requestHash, type CasePlan, type RawStatement, type SimI
 export const RECORDING_FORMAT = 'iamspec-recording/2';
 /**
  * Formats of earlier iamspec versions: read, never matched (their request hash was computed
- * differently), so every case replays as stale with OLDER_FORMAT's reason.
+ * differently), so every case replays as stale, saying so (index.ts `olderFormat`).
  */
 export const OLDER_FORMATS: readonly string[] = ['iamspec-recording/1'];
 
