@@ -25,7 +25,7 @@ import type { ContextMap, ContextValue } from './request.ts';
 import type { AssumptionId } from './assumption-rules.ts';
 import type { ConditionFailure } from './types.ts';
 import { Glob } from './glob.ts';
-import { ArnPattern, compileArnCondition, scanArnColons } from './resource.ts';
+import { ArnPattern, compileArnCondition, readArn } from './resource.ts';
 import { compileTemplate, fillSlots, firstUnresolved, resolveTemplate, type CompiledTemplate } from './template.ts';
 import {
   cidrContainsParsed,
@@ -350,16 +350,14 @@ class ArnSet implements ValueSet {
   }
 
   any(r: string, ctx: ContextMap): number {
-    if (!scanArnColons(r)) return UNREADABLE;
+    const arn = readArn(r);
+    if (arn === null) return UNREADABLE;
     const ps = this.patterns;
     for (let i = 0; i < ps.length; i++) {
       const t = this.owners[i]!;
       if (t === null) {
-        if (ps[i]!.matchScanned(r)) return MATCH;
-      } else if (fillSlots(t, ctx) && ps[i]!.matchScanned(r, t.slots)) {
-        // fillSlots does not touch the colon scratch, so the scan above is still valid.
-        return MATCH;
-      }
+        if (ps[i]!.matchArn(arn)) return MATCH;
+      } else if (fillSlots(t, ctx) && ps[i]!.matchArn(arn, t.slots)) return MATCH;
     }
     return NO_MATCH;
   }

@@ -1,10 +1,10 @@
 // Resource matching (spec §3.2, variables §5) and the ARN pattern shared with the Arn condition
 // operators (spec §4.7).
 //
-// An ARN pattern is split at its first five colons into partition/service/region/account globs
-// (matched per component, so a `*` in the region never swallows a colon) and a resource-component
-// glob matched against the whole remainder of the request ARN (which may contain `:` and `/`; `*`
-// spans both). The first component, `arn`, is matched like the others. All components are
+// An ARN pattern is split at its first five colons into arn/partition/service/region/account
+// components (matched per component against the request's parsed ARN, so a `*` in the region
+// never swallows a colon) and a resource component matched against the whole remainder of the
+// request ARN (which may contain `:` and `/`; `*` spans both). All components are
 // case-sensitive: the resource component is documented so; for partition/service/region/account
 // real ARNs are lower-case anyway (iam-simulate compares those case-insensitively [SECONDARY]).
 //
@@ -19,7 +19,7 @@ import { parseArn, type ParsedArn } from './arn.ts';
 import type { AssumptionId } from './assumption-rules.ts';
 
 // ---------------------------------------------------------------------------------------------
-// Colon positions of a request ARN, in module scratch (single-threaded; never retained).
+// Colon positions of an ARN, in module scratch (single-threaded; never retained): compile time only.
 
 const colons = new Int32Array(5);
 
@@ -37,77 +37,108 @@ export function scanArnColons(s: string): boolean {
   return true;
 }
 
-/** Same as `scanArnColons` for an already parsed ARN, without scanning. */
-function colonsFromParsed(a: ParsedArn): void {
-  colons[0] = 3;
-  colons[1] = 4 + a.partition.length;
-  colons[2] = colons[1]! + 1 + a.service.length;
-  colons[3] = colons[2]! + 1 + a.region.length;
-  colons[4] = colons[3]! + 1 + a.account.length;
+let lastArnText = '';
+let lastArn: ParsedArn | null = null;
+
+/**
+ * parseArn, remembering the last ARN read: one request's `aws:PrincipalArn` is read by every
+ * statement with an Arn condition on it.
+ */
+export function readArn(s: string): ParsedArn | null {
+  if (s !== lastArnText) {
+    lastArnText = s;
+    lastArn = parseArn(s);
+  }
+  return lastArn;
 }
 
-/** A compiled ARN pattern: up to five per-component globs plus the resource-component glob. */
+/**
+ * One of the first five components of a pattern, compiled for the request's parsed component:
+ * null matches anything (`*`), a string only itself, a glob what it matches. A string compare is
+ * what most components need: the per-character glob is the exception.
+ */
+type Component = Glob | string | null;
+
+function component(g: Glob): Component {
+  if (g.matchesAll) return null;
+  return g.exact ?? g;
+}
+
+function componentMatches(c: Component, value: string, slots: readonly string[]): boolean {
+  if (c === null) return true;
+  return typeof c === 'string' ? c === value : c.match(value, slots);
+}
+
+/** The i-th of an ARN's first five components (the first is always `arn`: parseArn requires it). */
+function part(a: ParsedArn, i: number): string {
+  switch (i) {
+    case 0:
+      return 'arn';
+    case 1:
+      return a.partition;
+    case 2:
+      return a.service;
+    case 3:
+      return a.region;
+    default:
+      return a.account;
+  }
+}
+
+const NO_SLOTS: readonly string[] = [];
+
+/** A compiled ARN pattern: each component matched against the request ARN's parsed component. */
 export class ArnPattern {
-  private readonly comps: Glob[];
+  /** arn, partition, service, region, account, resource (a short pattern: fewer, its last in `rest`). */
+  private readonly comps: Component[];
+  /** A short pattern's last component, matched against the rest of the ARN from its position. */
+  private readonly rest: Glob | null;
   /** Six components, or a short pattern whose last component ends with `*`. */
   private readonly usable: boolean;
-  readonly hasSlots: boolean;
   /** Fewer than six components (spec §3.2 "expands beyond colon boundaries"). */
   readonly short: boolean;
 
-  /**
-   * The pattern's literal text up to its first wildcard or variable. Any matching ARN starts
-   * with it, so one startsWith rejects most non-matching resources before per-component globs.
-   */
-  private readonly prefix: string;
-
   /** `components`: the pattern's tokens already split at its first five colons. */
   constructor(components: GlobToken[][]) {
-    this.comps = components.map((c) => new Glob(c));
-    const last = this.comps[this.comps.length - 1]!;
-    this.short = this.comps.length < 6;
+    const globs = components.map((c) => new Glob(c));
+    const last = globs[globs.length - 1]!;
+    this.short = globs.length < 6;
     this.usable = !this.short || last.endsWithStar;
-    this.hasSlots = this.comps.some((g) => g.hasSlots);
-    this.prefix = literalPrefix(components);
+    this.comps = (this.short ? globs.slice(0, -1) : globs).map(component);
+    this.rest = this.short ? last : null;
   }
 
-  /** Matches the ARN whose colons were last found by `scanArnColons` (or the resource matcher). */
-  matchScanned(s: string, slots?: readonly string[]): boolean {
-    if (!this.usable) return false;
-    if (!s.startsWith(this.prefix)) return false;
-    const comps = this.comps;
-    const k = comps.length;
+  /** Matches a parsed ARN; `slots` supplies variable values. */
+  matchArn(a: ParsedArn, slots: readonly string[] = NO_SLOTS): boolean {
+    if (this.rest !== null) return this.usable && this.matchShort(a, slots);
+    // The most selective components first: the service, the account, the resource.
+    const c = this.comps;
+    return (
+      componentMatches(c[2]!, a.service, slots) &&
+      componentMatches(c[4]!, a.account, slots) &&
+      componentMatches(c[5]!, a.resource, slots) &&
+      componentMatches(c[3]!, a.region, slots) &&
+      componentMatches(c[1]!, a.partition, slots) &&
+      componentMatches(c[0]!, 'arn', slots)
+    );
+  }
+
+  private matchShort(a: ParsedArn, slots: readonly string[]): boolean {
+    const c = this.comps;
     let start = 0;
-    for (let i = 0; i < k - 1; i++) {
-      const end = colons[i]!;
-      if (!comps[i]!.matchRange(s, start, end, slots)) return false;
-      start = end + 1;
+    for (let i = 0; i < c.length; i++) {
+      const value = part(a, i);
+      if (!componentMatches(c[i]!, value, slots)) return false;
+      start += value.length + 1;
     }
-    return comps[k - 1]!.matchRange(s, start, s.length, slots);
+    return this.rest!.matchRange(a.raw, start, a.raw.length, slots);
   }
 
-  /** Convenience: matches a string that must be an ARN. */
+  /** Matches a string that must be an ARN. */
   match(s: string, slots?: readonly string[]): boolean {
-    return scanArnColons(s) && this.matchScanned(s, slots);
+    const a = readArn(s);
+    return a !== null && this.matchArn(a, slots);
   }
-}
-
-function literalPrefix(components: GlobToken[][]): string {
-  let prefix = '';
-  for (let i = 0; i < components.length; i++) {
-    for (const tok of components[i]!) {
-      if (typeof tok === 'string') {
-        for (let j = 0; j < tok.length; j++) {
-          const c = tok[j]!;
-          if (c === '*' || c === '?') return prefix;
-          prefix += c;
-        }
-      } else if ('literal' in tok) prefix += tok.literal;
-      else return prefix; // a variable's value is not known at compile time
-    }
-    if (i < components.length - 1) prefix += ':';
-  }
-  return prefix;
 }
 
 /** Splits tokens at the first five colons of plain-string tokens (slots and literals are atomic). */
@@ -211,7 +242,6 @@ class CompiledResourceMatcher implements ResourceMatcher {
       }
       return false;
     }
-    colonsFromParsed(arn);
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
       if (e.kind === 'exact') {
@@ -219,8 +249,8 @@ class CompiledResourceMatcher implements ResourceMatcher {
       } else if (e.kind === 'arn') {
         const t = e.template;
         if (t === null) {
-          if (e.pattern.matchScanned(resource)) return true;
-        } else if (fillSlots(t, req.context) && e.pattern.matchScanned(resource, t.slots)) {
+          if (e.pattern.matchArn(arn)) return true;
+        } else if (fillSlots(t, req.context) && e.pattern.matchArn(arn, t.slots)) {
           return true;
         }
       }
