@@ -7,6 +7,8 @@ export interface ParsedArn {
   service: string;
   region: string;
   account: string;
+  /** Everything up to and including the fifth colon (`arn:aws:s3:::`). */
+  head: string;
   /** Everything after the fifth colon. */
   resource: string;
 }
@@ -29,6 +31,7 @@ export function parseArn(raw: string): ParsedArn | null {
     service: raw.slice(c2 + 1, c3),
     region: raw.slice(c3 + 1, c4),
     account: raw.slice(c4 + 1, c5),
+    head: raw.slice(0, c5 + 1),
     resource: raw.slice(c5 + 1),
   };
 }

@@ -89,6 +89,8 @@ export class Glob {
   readonly matchesAll: boolean;
   /** The pattern has no wildcard and no slot: it matches exactly this string. */
   readonly exact: string | null;
+  /** The pattern is plain text then one final `*` (`s3:Get*`, `bucket/*`): it matches what starts with this. */
+  private readonly prefix: string | null;
   /** The pattern ends with a wildcard `*` (used for short ARN patterns, spec §3.2). */
   readonly endsWithStar: boolean;
   readonly hasSlots: boolean;
@@ -153,6 +155,7 @@ export class Glob {
       this.matchesAll = false;
       const o = this.only;
       this.exact = o.items.length === 0 ? '' : o.simple;
+      this.prefix = null;
     } else {
       this.only = null;
       const first = segs[0]!;
@@ -162,11 +165,14 @@ export class Glob {
       this.mids = segs.slice(1, -1).filter((g) => g.items.length > 0);
       this.matchesAll = !this.head && !this.tail && this.mids.length === 0;
       this.exact = null;
+      this.prefix = this.head !== null && this.tail === null && this.mids.length === 0 ? this.head.simple : null;
     }
   }
 
   /** Does the pattern match s[from, to) exactly? `slots` supplies variable values. */
   matchRange(s: string, from: number, to: number, slots: readonly string[] = EMPTY_SLOTS): boolean {
+    const prefix = this.prefix;
+    if (prefix !== null) return to - from >= prefix.length && s.startsWith(prefix, from);
     const only = this.only;
     if (only !== null) {
       return segLen(only, slots) === to - from && matchAt(only, s, from, slots);
@@ -199,6 +205,8 @@ export class Glob {
 
   /** Does the pattern match the whole string? */
   match(s: string, slots: readonly string[] = EMPTY_SLOTS): boolean {
+    const exact = this.exact;
+    if (exact !== null) return s === exact;
     return this.matchRange(s, 0, s.length, slots);
   }
 }

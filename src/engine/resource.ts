@@ -97,6 +97,8 @@ export class ArnPattern {
   private readonly usable: boolean;
   /** Fewer than six components (spec §3.2 "expands beyond colon boundaries"). */
   readonly short: boolean;
+  /** The first five components when all are plain text (`arn:aws:s3:::`): one compare with the ARN's head. */
+  private readonly head: string | null;
 
   /** `components`: the pattern's tokens already split at its first five colons. */
   constructor(components: GlobToken[][]) {
@@ -106,13 +108,16 @@ export class ArnPattern {
     this.usable = !this.short || last.endsWithStar;
     this.comps = (this.short ? globs.slice(0, -1) : globs).map(component);
     this.rest = this.short ? last : null;
+    const first5 = this.comps.slice(0, 5);
+    this.head = !this.short && first5.every((c) => typeof c === 'string') ? `${first5.join(':')}:` : null;
   }
 
   /** Matches a parsed ARN; `slots` supplies variable values. */
   matchArn(a: ParsedArn, slots: readonly string[] = NO_SLOTS): boolean {
     if (this.rest !== null) return this.usable && this.matchShort(a, slots);
-    // The most selective components first: the service, the account, the resource.
     const c = this.comps;
+    if (this.head !== null) return a.head === this.head && componentMatches(c[5]!, a.resource, slots);
+    // The most selective components first: the service, the account, the resource.
     return (
       componentMatches(c[2]!, a.service, slots) &&
       componentMatches(c[4]!, a.account, slots) &&
@@ -217,6 +222,14 @@ function lowerHead(arn: string): string {
 class CompiledResourceMatcher implements ResourceMatcher {
   private readonly hasShort: boolean;
   private readonly upperHead: boolean;
+  // The entries again, one array per kind, so `test` loops over objects of one shape.
+  /** Every entry's text: what a resource that is not an ARN may equal. */
+  private readonly texts: string[] = [];
+  /** Entries that are not ARN patterns. */
+  private readonly exactTexts: string[] = [];
+  /** ARN patterns without variables, and with them. */
+  private readonly fixed: ArnPattern[] = [];
+  private readonly templated: { pattern: ArnPattern; template: CompiledTemplate }[] = [];
 
   constructor(
     readonly patterns: string[],
@@ -227,6 +240,13 @@ class CompiledResourceMatcher implements ResourceMatcher {
   ) {
     this.hasShort = entries.some((e) => e.kind === 'arn' && e.pattern.short);
     this.upperHead = entries.some((e) => e.kind === 'arn' && e.head !== e.head.toLowerCase());
+    for (const e of entries) {
+      if (e.kind === 'all') continue;
+      this.texts.push(e.text);
+      if (e.kind === 'exact') this.exactTexts.push(e.text);
+      else if (e.template === null) this.fixed.push(e.pattern);
+      else this.templated.push({ pattern: e.pattern, template: e.template });
+    }
   }
 
   test(req: Request): boolean {
@@ -234,26 +254,15 @@ class CompiledResourceMatcher implements ResourceMatcher {
     const resource = req.resource;
     if (resource === '*') return false; // only a pattern that is exactly `*` matches `*`
     const arn = req.arn;
-    const entries = this.entries;
-    if (arn === null) {
-      for (let i = 0; i < entries.length; i++) {
-        const e = entries[i]!;
-        if (e.kind !== 'all' && e.text === resource) return true;
-      }
-      return false;
-    }
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      if (e.kind === 'exact') {
-        if (e.text === resource) return true;
-      } else if (e.kind === 'arn') {
-        const t = e.template;
-        if (t === null) {
-          if (e.pattern.matchArn(arn)) return true;
-        } else if (fillSlots(t, req.context) && e.pattern.matchArn(arn, t.slots)) {
-          return true;
-        }
-      }
+    if (arn === null) return this.texts.includes(resource);
+    const exact = this.exactTexts;
+    for (let i = 0; i < exact.length; i++) if (exact[i] === resource) return true;
+    const fixed = this.fixed;
+    for (let i = 0; i < fixed.length; i++) if (fixed[i]!.matchArn(arn)) return true;
+    const templated = this.templated;
+    for (let i = 0; i < templated.length; i++) {
+      const t = templated[i]!;
+      if (fillSlots(t.template, req.context) && t.pattern.matchArn(arn, t.template.slots)) return true;
     }
     return false;
   }
