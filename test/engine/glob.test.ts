@@ -148,4 +148,20 @@ describe('glob agrees with a reference implementation (property)', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('matchRange on a slice agrees with matching the slice (every pattern shape, text-then-star included)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'b', '*', '?'), maxLength: 8 }),
+        fc.string({ unit: fc.constantFrom('a', 'b'), maxLength: 12 }),
+        fc.nat(12),
+        fc.nat(12),
+        (p, s, i, j) => {
+          const [from, to] = [Math.min(i, j, s.length), Math.min(Math.max(i, j), s.length)];
+          return new Glob([p]).matchRange(s, from, to) === oracle(p, s.slice(from, to));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
 });

@@ -249,6 +249,16 @@ describe('ArnPattern (shared with the Arn condition operators)', () => {
     expect(splitArnTokens(['arn:aws:s3*'])).toEqual([['arn'], ['aws'], ['s3*']]);
   });
 
+  it('§3.2 a pattern decides alike whether its first five components are plain text (one compare) or globs', () => {
+    const arns = ['arn:aws:s3:::b/k', 'arn:aws:s3:::b', 'arn:aws:s3:::c/k', 'arn:aws:s4:::b/k', 'arn:aws-cn:s3:::b/k', 'arn:aws:s3:r::b/k', 'arn:aws:s3::1:b/k'];
+    const plain = new ArnPattern(splitArnTokens(['arn:aws:s3:::b/*']));
+    const globbed = new ArnPattern(splitArnTokens(['arn:aws:s?:::b/*']));
+    const exact = new ArnPattern(splitArnTokens(['arn:aws:s3:::b/k']));
+    expect(arns.filter((a) => plain.match(a))).toEqual(['arn:aws:s3:::b/k']);
+    expect(arns.filter((a) => globbed.match(a))).toEqual(['arn:aws:s3:::b/k', 'arn:aws:s4:::b/k']);
+    expect(arns.filter((a) => exact.match(a))).toEqual(['arn:aws:s3:::b/k']);
+  });
+
   it('§4.7 a string that is not an ARN never matches an ARN pattern', () => {
     const p = new ArnPattern(splitArnTokens(['*']));
     expect(p.match('arn:aws:s3:::b')).toBe(true);
