@@ -13,6 +13,7 @@ Usage:
   iamspec synth [paths…]                 the CDKTF stack of what the suites verified (cdktf.out/)
   iamspec validate-stack                 terraform init + validate of the synthesized stack
   iamspec from-cloudtrail EVENT.json|-   a CloudTrail event (AccessDenied …) as a case to paste
+  iamspec lint [paths…] [--reporter pretty|json|sarif] [--output FILE]   policies, folders, suites
   iamspec <command> --help               options of one command
   iamspec --version
 
@@ -173,4 +174,23 @@ that failed for another reason (throttling, validation) are skipped.
   --action ACTION     the permission to test, when the event's operation is not in the catalog
 
 Exit codes: 0 converted · 2 the input could not be used (not JSON, not an event, unknown action).
+`;
+
+export const LINT_HELP = `Usage: iamspec lint [paths…] [options]
+
+Lints IAM policies: the validator's findings, the catalog checks (unknown actions and condition
+keys, operator vs key type, set operators, resource types) and the rules for the mistakes that
+reach production (README "Linting"). Paths are policy files (.json), folders and suites
+(.yaml); default: policies/ and scenarios/. A suite's policies are linted as the types it uses
+them as, with its lint: {disable: [...]}; other policy files with the .iamspec-lint.yaml files
+of their folder and the folders above it.
+
+  --reporter NAME   pretty (default) | json | sarif (SARIF 2.1.0, for code scanning)
+  --output FILE     write the report to FILE instead of stdout
+  --type TYPE       the type of policy files outside suites (default: resource when a statement
+                    has a Principal, else identity)
+  --fail-on LEVEL   error (default) | warning: the lowest severity that makes the exit code 1
+
+Exit codes: 0 nothing at or above --fail-on · 1 findings at or above it · 2 the input could not
+be used (unreadable file, bad suite, no policies).
 `;

@@ -36,6 +36,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return await (await import('./validate-stack-command.ts')).validateStackCommand(rest, io);
       case 'from-cloudtrail':
         return (await import('./from-cloudtrail-command.ts')).fromCloudtrailCommand(rest, io);
+      case 'lint':
+        return (await import('./lint-command.ts')).lintCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':

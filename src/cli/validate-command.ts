@@ -1,6 +1,6 @@
 // `iamspec validate policy.json…`: every finding of the policy validator, as file:line:column.
 
-import { formatFinding, readPolicy, POLICY_TYPES, type Finding, type PolicyType } from '../policy/index.ts';
+import { formatFinding, guessPolicyType, readPolicy, POLICY_TYPES, type Finding } from '../policy/index.ts';
 import { palette, useColor } from '../scenario/format-explanation.ts';
 import { EXIT } from '../scenario/report.ts';
 import { displayPath } from '../display-path.ts';
@@ -13,17 +13,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-/** resource when a statement names a Principal, else identity. */
-function guessType(text: string): PolicyType {
-  try {
-    const doc = JSON.parse(text) as { Statement?: unknown };
-    const st = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-    return st.some((s) => s && typeof s === 'object' && ('Principal' in s || 'NotPrincipal' in s)) ? 'resource' : 'identity';
-  } catch {
-    return 'identity';
-  }
-}
 
 export function validateCommand(argv: string[], io: IO): number {
   const { values: o, positionals } = parse(argv, OPTIONS, VALIDATE_HELP);
@@ -39,7 +28,7 @@ export function validateCommand(argv: string[], io: IO): number {
   let errors = 0;
   for (const file of positionals) {
     const { path, text, name } = readPolicyArg(io, file, '');
-    const type = forced ?? guessType(text);
+    const type = forced ?? guessPolicyType(text);
     const shown = displayPath(path, io.cwd);
     const { findings } = readPolicy(text, { name, type, file: shown, catalog: true });
     const n = findings.filter((f) => f.severity === 'error').length;

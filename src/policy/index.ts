@@ -7,7 +7,7 @@ import type { JsonNode, Policy } from './model.ts';
 
 export * from './model.ts';
 export { parseJson, checkNodeCharacters, escapePointer, isAllowedPolicyChar, MAX_JSON_DEPTH, type JsonResult } from './json.ts';
-export { readPolicy, isJsonNode, type ReadOptions, type ReadResult } from './parse.ts';
+export { readPolicy, isJsonNode, guessPolicyType, type ReadOptions, type ReadResult } from './parse.ts';
 export { validatePolicy, OUR_CODES, type ValidateOptions } from './validate/index.ts';
 export { scalarText } from './validate/nodes.ts';
 export { PARTITIONS } from './validate/arns.ts';

@@ -107,4 +107,6 @@ export interface Finding {
   path: string;
   file?: string;
   policy?: string;
+  /** Lint only: the disable entry that silenced this finding (where it is written, and why). */
+  suppressed?: { by: string; reason?: string };
 }

@@ -37,6 +37,17 @@ export interface ReadResult {
   findings: Finding[];
 }
 
+/** For a file given without a type: resource when a statement names a Principal, else identity. */
+export function guessPolicyType(text: string): PolicyType {
+  try {
+    const doc = JSON.parse(text) as { Statement?: unknown };
+    const st = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    return st.some((s) => s && typeof s === 'object' && ('Principal' in s || 'NotPrincipal' in s)) ? 'resource' : 'identity';
+  } catch {
+    return 'identity';
+  }
+}
+
 const NODE_KINDS = new Set(['object', 'array', 'string', 'number', 'boolean', 'null']);
 
 /** True for a JsonNode (a plain policy object never has both `kind` and `span`). */

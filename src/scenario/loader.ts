@@ -52,10 +52,15 @@ import { parseInstant } from '../policy/values.ts';
 import { displayPath } from '../display-path.ts';
 import { AWS_MANAGED_ARN, AwsManagedError, awsManagedPolicy, type AwsManagedPolicy } from '../policy/aws-managed.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
+import { RULE_IDS, type DisableEntry } from '../policy/lint/disable.ts';
+import { ruleId } from '../policy/lint/index.ts';
+import { blocking, IgnoreFiles, lintCompiled } from './lint.ts';
 
 export interface LoadOptions {
   /** Paths in messages and SourceRefs are relative to this directory (default: process.cwd()). */
   cwd?: string;
+  /** `iamspec lint`: keep lint errors in the policies' findings instead of stopping (default: stop). */
+  keepLintErrors?: boolean;
 }
 
 /** Loads every suite found under `paths` (files or directories). Throws SuiteError on any mistake. */
@@ -141,10 +146,14 @@ const POLICY_TYPE_WORDS: Record<PolicyType, string> = {
 
 class Loader {
   readonly cwd: string;
+  readonly ignoreFiles: IgnoreFiles;
+  readonly keepLintErrors: boolean;
   private readonly parsed = new Map<string, ParsedFile>();
 
   constructor(opts: LoadOptions) {
     this.cwd = resolve(opts.cwd ?? process.cwd());
+    this.ignoreFiles = new IgnoreFiles(this.cwd);
+    this.keepLintErrors = opts.keepLintErrors === true;
   }
 
   display(abs: string): string {
@@ -354,6 +363,8 @@ class SuiteBuilder {
   };
   private readonly uses = new Map<string, PolicyUse[]>();
   private readonly policies = new Map<string, SuitePolicy>();
+  private readonly lintDisable: DisableEntry[] = [];
+  private readonly lintPolicyRefs: { name: string; file: ParsedFile; path: PathSegment[] }[] = [];
   private readonly principals = new Map<string, SuitePrincipal>();
   private readonly parsedPrincipals = new Map<string, Principal>();
   private readonly actionProblems = new Map<string, string | null>();
@@ -378,6 +389,7 @@ class SuiteBuilder {
     const defaults = this.typeContext(context);
 
     this.resolvePolicies();
+    this.checkLintPolicies();
     const groups = this.resolveGroups();
     this.resolvePrincipals(groups);
     const resources = this.resolveResources();
@@ -400,11 +412,58 @@ class SuiteBuilder {
       context: defaults,
       cases,
       properties,
+      lintDisable: this.lintDisable,
     };
     if (pf.data.about !== undefined) suite.about = pf.data.about;
     if (organization) suite.organization = organization;
     if (vpcEndpoints.size > 0) suite.vpcEndpoints = vpcEndpoints;
     return suite;
+  }
+
+  // ---- lint settings ----
+
+  /** `lint.disable` entries of one file: rule ids must exist, policy names must be defined (checked in build). */
+  private collectLint(pf: ParsedFile): void {
+    pf.data.lint?.disable.forEach((e, k) => {
+      const path: PathSegment[] = ['lint', 'disable', k];
+      const entry = typeof e === 'string' ? { rule: e } : e;
+      if (!RULE_IDS.has(ruleId(entry.rule))) {
+        throw this.err(pf, path, `lint.disable: unknown rule ${JSON.stringify(entry.rule)};${didYouMean(ruleId(entry.rule), RULE_IDS) || ''} rules are listed in README "Linting"`);
+      }
+      const ref = this.ref(pf, path);
+      this.lintDisable.push({ ...entry, by: `${ref.file}:${ref.line}:${ref.column}` });
+      if (entry.policy !== undefined) this.lintPolicyRefs.push({ name: entry.policy, file: pf, path: [...path, 'policy'] });
+    });
+  }
+
+  /** Lint findings join the policy's findings; an error that no disable entry covers stops the run. */
+  private lint(p: SuitePolicy, def: Def<PolicyDefinition>, compiled: CompiledPolicy): void {
+    const entries = [
+      ...this.lintDisable.filter((e) => e.policy === undefined || e.policy === p.name),
+      ...(p.path !== undefined ? this.loader.ignoreFiles.entriesFor(p.path) : []),
+    ];
+    compiled.findings = lintCompiled(compiled.policy, compiled.findings, entries, p.awsManaged !== undefined);
+    const errors = blocking(compiled.findings);
+    if (errors.length > 0 && !this.loader.keepLintErrors) {
+      throw this.policyError(
+        errors,
+        `policy ${JSON.stringify(p.name)} has lint errors (a rule can be turned off with lint: {disable: [...]}, README "Linting")`,
+        def.file,
+        def.path,
+      );
+    }
+  }
+
+  /** A disable entry naming an undefined policy is an error (a typo would silently disable nothing). */
+  private checkLintPolicies(): void {
+    for (const r of this.lintPolicyRefs) {
+      if (this.policies.has(r.name)) continue;
+      throw this.err(
+        r.file,
+        r.path,
+        `lint.disable: unknown policy ${JSON.stringify(r.name)};${didYouMean(r.name, this.policies.keys()) || ''} Policies defined: ${listNames([...this.policies.keys()])}`,
+      );
+    }
   }
 
   // ---- definitions and include ----
@@ -474,6 +533,7 @@ class SuiteBuilder {
     for (const [id, value] of Object.entries(d.vpcEndpoints ?? {})) {
       this.define('VPC endpoint', this.defs.vpcEndpoints, { name: id, value, file: pf, path: ['vpcEndpoints', id] });
     }
+    this.collectLint(pf);
     if (d.organization) {
       const def: Def<OrganizationInput> = { name: 'organization', value: d.organization, file: pf, path: ['organization'] };
       const prev = this.defs.organization;
@@ -676,6 +736,7 @@ class SuiteBuilder {
         }
         // The customer quotas (6,144 characters …) do not bind AWS's own policies.
         if (p.awsManaged) compiled.findings = compiled.findings.filter((f) => !/^Policy size exceeds .* quota$/.test(f.code));
+        this.lint(p, def, compiled);
         p.compiled.set(type, compiled);
       }
     }

@@ -4,6 +4,7 @@
 
 import type { CompiledPolicy } from '../engine/compile.ts';
 import type { ContextValue } from '../engine/request.ts';
+import type { DisableEntry } from '../policy/lint/disable.ts';
 import type { PolicyType } from '../policy/model.ts';
 
 /** A place in a suite or policy file; line and column are 1-based. */
@@ -147,6 +148,8 @@ export interface Suite {
   context: Record<string, ContextValue | null>;
   cases: Case[];
   properties: PropertySpec[];
+  /** `lint: {disable: [...]}` of the suite and the fragments it includes. */
+  lintDisable?: DisableEntry[];
 }
 
 /** A user mistake in a suite or policy: printed as file:line:column and exits 2. */

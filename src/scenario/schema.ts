@@ -261,6 +261,27 @@ export const PropertySchema = z
   .describe('A quantified check: every sampled request must reach the expected decision.');
 
 // ---------------------------------------------------------------------------------------------
+// Lint
+
+const LintDisableSchema = z.union([
+  z.string().min(1).describe('A rule id (e.g. redundant-action, or its code "Redundant action"): off for every policy of the suite.'),
+  z
+    .strictObject({
+      rule: z.string().min(1).describe('The rule id or code.'),
+      policy: policyName.optional().describe('Only for this policy of the suite.'),
+      statement: z.union([z.string().min(1), z.number().int().min(0)]).optional().describe('Only for this statement: its Sid, or its index from 0.'),
+      reason: z.string().optional().describe('Why: shown in reports (SARIF: the suppression\'s justification).'),
+    })
+    .describe('A rule turned off for one policy or statement.'),
+]);
+
+const LintSchema = z
+  .strictObject({
+    disable: z.array(LintDisableSchema, { error: 'lint.disable is a list of rule ids, or of {rule, policy, statement, reason}' }).describe('Lint rules turned off.'),
+  })
+  .describe('Lint settings for the policies of this file (iamspec lint, and the lint findings iamspec test reports).');
+
+// ---------------------------------------------------------------------------------------------
 // The file
 
 export const SuiteFileSchema = z
@@ -298,6 +319,7 @@ export const SuiteFileSchema = z
       .array(PropertySchema, { error: 'properties is a list of properties (each starting with "- name: …")' })
       .optional()
       .describe('Quantified checks, sampled and shrunk by fast-check.'),
+    lint: LintSchema.optional(),
   })
   .describe('An iamspec scenario suite (or a fragment for include:).');
 

@@ -56,6 +56,42 @@ export const OUR_CODES = [
   'Endpoint policy short wildcard',
 ] as const;
 
+/**
+ * The validator's warnings and suggestions: the grammar findings a lint `disable` entry may name
+ * (its errors make a policy unusable, so they cannot be disabled).
+ */
+export const NOTICE_CODES = [
+  'Condition operator case',
+  'Deny with NotPrincipal',
+  'Empty Sid value',
+  'Empty array action',
+  'Empty array condition',
+  'Empty array principal',
+  'Empty array resource',
+  'Empty object condition',
+  'Empty object principal',
+  'Invalid date value',
+  'Invalid service principal format',
+  'Missing ARN field',
+  'Missing version',
+  'Null with qualifier',
+  'Policy size exceeds identity policy quota',
+  'Policy size exceeds resource policy quota',
+  'Policy size exceeds role trust policy quota',
+  'Policy size exceeds session policy quota',
+  'Type mismatch ARN',
+  'Type mismatch Boolean',
+  'Type mismatch IP range',
+  'Type mismatch binary',
+  'Type mismatch date',
+  'Type mismatch number',
+  'Unique Sids recommended',
+  'Unsupported Id',
+  'Variable unsupported in version',
+  'Wildcard in service name',
+  'Wildcard without like operator',
+] as const;
+
 /** Validates a policy document. Findings are sorted by position. Never throws. */
 export function validatePolicy(root: JsonNode, opts: ValidateOptions): Finding[] {
   const c = new Checker(opts);

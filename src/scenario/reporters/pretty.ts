@@ -118,7 +118,7 @@ export function formatPolicyWarnings(suites: Suite[], cwd: string): string {
     for (const p of suite.policies.values()) {
       for (const compiled of p.compiled.values()) {
         for (const f of compiled.findings) {
-          if (f.severity !== 'warning') continue;
+          if (f.severity !== 'warning' || f.suppressed) continue;
           const file = f.file ? displayPath(f.file, cwd) : p.name;
           lines.add(`${file}:${f.position.line}:${f.position.column}: warning ${f.code}: ${f.message}`);
         }
