@@ -35,7 +35,7 @@ describe('iamspec test --coverage', () => {
     expect(r.stdout).toMatch(/3 passed[^\n]*\n\nCoverage \(statements that decided a case/);
     // every statement decided, but no case lacks the MFA key: the policy is listed in full
     expect(r.stdout).toContain('    policies/mfa.json  1/1 decided');
-    expect(r.stdout).toContain('BoolIfExists aws:MultiFactorAuthPresent (line 14): present-true 2 · present-false 1 · absent 0  never absent');
+    expect(r.stdout).toContain('BoolIfExists aws:MultiFactorAuthPresent (line 17): present-true 2 · present-false 1 · absent 0  never absent');
     expect(r.stdout).toContain('  ✓ policies/s3.json  1/1 decided');
     expect(r.stdout).toContain(SUMMARY);
   });

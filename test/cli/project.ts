@@ -12,7 +12,7 @@ export const MFA = {
     {
       Sid: 'BlockMostAccessUnlessSignedInWithMFA',
       Effect: 'Deny',
-      NotAction: ['iam:ListMFADevices', 'sts:GetSessionToken'],
+      NotAction: ['iam:CreateVirtualMFADevice', 'iam:EnableMFADevice', 'iam:ListMFADevices', 'iam:ChangePassword', 'sts:GetSessionToken'],
       Resource: '*',
       Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
     },

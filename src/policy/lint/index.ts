@@ -33,7 +33,7 @@ export const RULES: readonly RuleInfo[] = [
   { code: 'Type mismatch', severity: 'warning', summary: 'an operator of another type than the key (StringEquals on aws:MultiFactorAuthPresent)', why: 'it compares text and may still match; AWS does not document how' },
   { code: 'ForAllValues with single valued key', severity: 'warning', summary: 'ForAllValues on a key that holds one value', why: 'it matches, and also when the key is absent: overly permissive, not dead' },
   { code: 'ForAnyValue with single valued key', severity: 'warning', summary: 'ForAnyValue on a key that holds one value', why: 'works like the plain operator; AWS advises against it' },
-  { code: 'Resource type mismatch', severity: 'warning', summary: 'an action none of the statement\'s resources can be a resource of (s3:ListBucket on bucket/*)', why: 'ARN formats are documentation; a few services authorize other forms' },
+  { code: 'Resource type mismatch', severity: 'warning', summary: 'an action none of the statement\'s resources can be a resource of (s3:ListBucket on bucket/*)', why: 'the statement never applies to that action, but ARN formats are documentation and a few services authorize other forms' },
   { code: 'MFA Deny with Bool', severity: 'warning', summary: 'Bool aws:MultiFactorAuthPresent "false" in a Deny', why: 'the Deny works for console sessions; long-term keys slip past it' },
   { code: 'MFA Deny locks out', severity: 'warning', summary: 'an MFA Deny that also blocks enrolling MFA or changing the password', why: 'the policy does what it says; new users are locked out' },
   { code: 'MFA age Deny inverted', severity: 'warning', summary: 'NumericLessThan aws:MultiFactorAuthAge in a Deny', why: 'it matches, the wrong sessions' },
