@@ -2,7 +2,6 @@
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import pkg from '../../package.json' with { type: 'json' };
 import { counts, formatLintJson, formatLintPretty, formatLintSarif } from '../lint/format.ts';
 import { lintPaths } from '../lint/run.ts';
 import { POLICY_TYPES } from '../policy/index.ts';
@@ -10,6 +9,7 @@ import { palette, useColor } from '../scenario/format-explanation.ts';
 import { EXIT } from '../scenario/report.ts';
 import { oneOf, parse } from './args.ts';
 import { LINT_HELP } from './help.ts';
+import { packageJson } from './package.ts';
 import type { IO } from './io.ts';
 
 const OPTIONS = {
@@ -37,7 +37,7 @@ export function lintCommand(argv: string[], io: IO): number {
     reporter === 'json'
       ? formatLintJson(report)
       : reporter === 'sarif'
-        ? formatLintSarif(report, { version: pkg.version, root: io.cwd })
+        ? formatLintSarif(report, { version: packageJson().version, root: io.cwd })
         : formatLintPretty(report, palette(!output && useColor(io.stdout, io.env)));
   if (output) {
     mkdirSync(dirname(output), { recursive: true });
