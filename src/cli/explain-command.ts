@@ -5,6 +5,7 @@ import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
 import { compilePolicySet, explain } from '../engine/decide.ts';
 import { makeRequest, type ContextValue } from '../engine/request.ts';
 import type { Explanation } from '../engine/types.ts';
+import { formatFinding } from '../policy/index.ts';
 import type { PolicyType } from '../policy/model.ts';
 import { formatExplanation, palette, useColor } from '../scenario/format-explanation.ts';
 import { EXPECTATIONS, type Case, type Expectation, type Suite } from '../scenario/model.ts';
@@ -14,6 +15,7 @@ import { displayPath } from '../display-path.ts';
 import { satisfies } from '../scenario/expectation.ts';
 import { runCase } from '../scenario/runner.ts';
 import { loadSuites } from '../scenario/loader.ts';
+import { lintPolicyFile } from '../scenario/lint.ts';
 import { CliUsageError, keyValues, oneOf, parse, suggestions } from './args.ts';
 import { parseContextArg } from './context-arg.ts';
 import { EXPLAIN_HELP } from './help.ts';
@@ -134,7 +136,10 @@ type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 function readPolicyFile(file: string, type: PolicyType, io: IO, level?: number): CompiledPolicy {
   const { path, text, name } = readPolicyArg(io, file, 'policy ');
-  return compilePolicy(text, { name, type, file: path, ...(level !== undefined ? { level } : {}) });
+  const compiled = compilePolicy(text, { name, type, file: path, ...(level !== undefined ? { level } : {}) });
+  // The same lint a suite's policies get: an error stops (exit 2), warnings go to stderr.
+  for (const f of lintPolicyFile(compiled, path, io.cwd)) io.stderr.write(`${formatFinding({ ...f, file: displayPath(path, io.cwd) })}\n`);
+  return compiled;
 }
 
 function explainAdHoc(o: Values, color: boolean, io: IO): number {

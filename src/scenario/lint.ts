@@ -9,6 +9,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { displayPath } from '../display-path.ts';
 import { applyDisables, RULE_IDS, type DisableEntry } from '../policy/lint/disable.ts';
 import { lintPolicy, ruleId } from '../policy/lint/index.ts';
+import type { CompiledPolicy } from '../engine/compile.ts';
+import { PolicyError } from '../policy/index.ts';
 import type { Finding, JsonNode, Policy } from '../policy/model.ts';
 import { didYouMean } from '../policy/names.ts';
 import { SuiteError } from './model.ts';
@@ -23,6 +25,17 @@ export const IGNORE_FILE = '.iamspec-lint.yaml';
 export function lintCompiled(policy: Policy, grammar: Finding[], entries: readonly DisableEntry[], awsManaged = false): Finding[] {
   const all = awsManaged ? [...grammar] : [...grammar, ...lintPolicy(policy)];
   return applyDisables(all, entries, policy);
+}
+
+/**
+ * A policy file given on the command line (`iamspec explain --policy …`): the lint a suite's policy
+ * gets, with the ignore files above it. Throws PolicyError on an error; returns the warnings.
+ */
+export function lintPolicyFile(compiled: CompiledPolicy, file: string, cwd: string): Finding[] {
+  compiled.findings = lintCompiled(compiled.policy, compiled.findings, new IgnoreFiles(cwd).entriesFor(file));
+  const errors = blocking(compiled.findings);
+  if (errors.length > 0) throw new PolicyError(errors, compiled.name);
+  return compiled.findings.filter((f) => f.severity === 'warning' && !f.suppressed);
 }
 
 /** The findings that stop a run: unsuppressed errors. */

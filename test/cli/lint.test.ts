@@ -123,3 +123,21 @@ describe('iamspec test: lint findings of the policies a suite uses', () => {
     expect(p.stderr).toContain('lint.disable: unknown policy "tpyo"; did you mean "typo"?');
   });
 });
+
+describe('iamspec explain --policy: the same lint as a suite\'s policies', () => {
+  const args = ['--principal', 'arn:aws:iam::210987654321:user/u', '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::bucket'];
+  it('a lint error is exit 2 at the line; a warning goes to stderr and the explanation still runs; an ignore file applies', async () => {
+    const dir = project({ 'p/typo.json': TYPO, 'p/warn.json': WARN });
+    const bad = await run(['explain', '--policy', 'p/typo.json', ...args], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('p/typo.json:7:17');
+    expect(bad.stderr).toContain('Invalid action');
+    const warn = await run(['explain', '--policy', 'p/warn.json', ...args], dir);
+    expect(warn.code).toBe(0);
+    expect(warn.stderr).toContain('p/warn.json:7:17: warning Resource type mismatch');
+    expect(warn.stdout).toContain('decision');
+    writeFileSync(join(dir, 'p/.iamspec-lint.yaml'), 'disable: [invalid-action]\n');
+    expect((await run(['explain', '--policy', 'p/typo.json', ...args], dir)).code).toBe(0);
+  });
+});
+
