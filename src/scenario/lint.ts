@@ -16,7 +16,7 @@ import { didYouMean } from '../policy/names.ts';
 import { SuiteError } from './model.ts';
 import { parseYaml } from './yaml.ts';
 
-export const IGNORE_FILE = '.iamspec-lint.yaml';
+const IGNORE_FILE = '.iamspec-lint.yaml';
 
 /**
  * The grammar findings a policy compiled with plus its lint findings, with `entries` applied;
