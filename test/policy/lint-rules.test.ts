@@ -124,6 +124,13 @@ describe('lint rules: a policy that triggers each one and one that does not', ()
     expect(f.message).toContain('blocks iam:ChangePassword:');
     expect(f.message).toContain('add it to NotAction');
   });
+
+  it('MFA Deny locks out only when the Deny reaches IAM resources', () => {
+    const narrow = { NotAction: ['sts:GetSessionToken'], Resource: 'arn:aws:s3:::reports/*' };
+    expect(codes(lint(policy(MFA_DENY('BoolIfExists', 'false', narrow))))).not.toContain('MFA Deny locks out');
+    const wide = { NotAction: ['sts:GetSessionToken'], Resource: 'arn:aws:iam::*:user/*' };
+    expect(codes(lint(policy(MFA_DENY('BoolIfExists', 'false', wide))))).toContain('MFA Deny locks out');
+  });
 });
 
 describe('disable entries', () => {

@@ -51,8 +51,8 @@ function covers(st: Statement, action: string): boolean {
 
 /** True when the statement's resources can include the caller's own IAM user or MFA device. */
 function coversOwnUser(st: Statement): boolean {
-  if (!st.resource) return !(st.notResource ?? []).some((r) => r.value === '*' || /^arn:[^:]*:(iam|\*):/.test(r.value));
-  return st.resource.some((r) => r.value === '*' || /^arn:[^:]*:(iam|\*)/.test(r.value) || r.value.startsWith('arn:*'));
+  if (!st.resource) return !(st.notResource ?? []).some((r) => r.value === '*');
+  return st.resource.some((r) => r.value === '*' || /^arn:[^:]*:iam:/.test(r.value));
 }
 
 export function mfaDenyLocksOut(st: Statement, out: FindingList): void {
