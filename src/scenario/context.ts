@@ -226,3 +226,32 @@ function keyInfo(key: string): KeyInfo {
   }
   return info;
 }
+
+/** A YAML context value as a user writes it: a scalar, a list, `{type, value}`, or null (absent). */
+export type YamlContextValue = string | number | boolean | null | (string | number | boolean)[] | { type: string; value: unknown };
+
+// ---------------------------------------------------------------------------------------------
+// Context values: YAML ⇄ the engine's typed values (scenario-format.md "Context")
+
+/** Types a YAML value exactly as suites do (src/scenario/context.ts). */
+export function contextValueFromYaml(key: string, v: YamlContextValue): ContextValue | null {
+  return typeContextValue(key, v as ContextValueInput);
+}
+
+function sameValue(a: ContextValue | null, b: ContextValue | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.type === b.type && a.list === b.list && a.values.length === b.values.length && a.values.every((x, i) => x === b.values[i]);
+}
+
+/** The YAML a user would write for a typed value: plain when it reads back the same, else {type, value}. */
+export function contextValueToYaml(key: string, cv: ContextValue | null): YamlContextValue {
+  if (cv === null) return null;
+  const scalar = (s: string): string | number | boolean => {
+    if (cv.type === 'boolean' && (s === 'true' || s === 'false')) return s === 'true';
+    if (cv.type === 'numeric' && /^-?\d+(\.\d+)?$/.test(s) && String(Number(s)) === s) return Number(s);
+    return s;
+  };
+  const plain: YamlContextValue = cv.list ? cv.values.map(scalar) : scalar(cv.values[0] ?? '');
+  if (sameValue(contextValueFromYaml(key, plain), cv)) return plain;
+  return { type: contextKeyTypeWord(cv), value: cv.list ? [...cv.values] : (cv.values[0] ?? '') };
+}

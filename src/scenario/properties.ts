@@ -22,8 +22,7 @@ import { refName, type Decision, type EvaluationResult } from '../engine/types.t
 import { displayPath } from '../display-path.ts';
 import { describeForAll, satisfies } from './expectation.ts';
 import { caseRequest, resolverFor } from './resolve.ts';
-import { contextKeyTypeWord, typeContextValue } from './context.ts';
-import type { ContextValueInput } from './schema.ts';
+import { contextValueFromYaml, contextValueToYaml, type YamlContextValue } from './context.ts';
 import { SuiteError, type PropertySpec, type Suite } from './model.ts';
 import type { CaseResult } from './report.ts';
 
@@ -39,41 +38,12 @@ export interface PropertyOptions {
 export const DEFAULT_SEED = 20_240_917;
 export const DEFAULT_RUNS = 100;
 
-/** A YAML context value as a user writes it: a scalar, a list, `{type, value}`, or null (absent). */
-export type YamlContextValue = string | number | boolean | null | (string | number | boolean)[] | { type: string; value: unknown };
-
 /** One sampled input of a property. */
 export interface PropertyInput {
   action: string;
   resource: string;
   /** The quantified context keys only, as YAML values. */
   context: Record<string, YamlContextValue>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Context values: YAML ⇄ the engine's typed values (scenario-format.md "Context")
-
-/** Types a YAML value exactly as suites do (src/scenario/context.ts). */
-export function contextValueFromYaml(key: string, v: YamlContextValue): ContextValue | null {
-  return typeContextValue(key, v as ContextValueInput);
-}
-
-function sameValue(a: ContextValue | null, b: ContextValue | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.type === b.type && a.list === b.list && a.values.length === b.values.length && a.values.every((x, i) => x === b.values[i]);
-}
-
-/** The YAML a user would write for a typed value: plain when it reads back the same, else {type, value}. */
-export function contextValueToYaml(key: string, cv: ContextValue | null): YamlContextValue {
-  if (cv === null) return null;
-  const scalar = (s: string): string | number | boolean => {
-    if (cv.type === 'boolean' && (s === 'true' || s === 'false')) return s === 'true';
-    if (cv.type === 'numeric' && /^-?\d+(\.\d+)?$/.test(s) && String(Number(s)) === s) return Number(s);
-    return s;
-  };
-  const plain: YamlContextValue = cv.list ? cv.values.map(scalar) : scalar(cv.values[0] ?? '');
-  if (sameValue(contextValueFromYaml(key, plain), cv)) return plain;
-  return { type: contextKeyTypeWord(cv), value: cv.list ? [...cv.values] : (cv.values[0] ?? '') };
 }
 
 // ---------------------------------------------------------------------------------------------

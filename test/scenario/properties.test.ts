@@ -7,15 +7,8 @@ import { evaluate } from '../../src/engine/decide.ts';
 import { compileGlob } from '../../src/engine/glob.ts';
 import type { Case, PropertySpec, Suite } from '../../src/scenario/model.ts';
 import { SuiteError } from '../../src/scenario/model.ts';
-import {
-  arnsMatching,
-  checkProperty,
-  contextValueFromYaml,
-  contextValueToYaml,
-  focusActions,
-  propertyActions,
-  type YamlContextValue,
-} from '../../src/scenario/properties.ts';
+import { arnsMatching, checkProperty, focusActions, propertyActions } from '../../src/scenario/properties.ts';
+import { contextValueFromYaml, contextValueToYaml, type YamlContextValue } from '../../src/scenario/context.ts';
 import { caseRequest } from '../../src/scenario/resolve.ts';
 import type { CaseResult } from '../../src/scenario/report.ts';
 import { satisfies } from '../../src/scenario/expectation.ts';
