@@ -78,10 +78,19 @@ export function suggestions(query: string, names: Iterable<string>, max = 5): st
  * be reported in the format asked for.
  */
 export function reporterArg(argv: readonly string[]): string | undefined {
+  return optionArg(argv, 'reporter');
+}
+
+/** The value of `--format` before full parsing (diff, mutate), for the same reason. */
+export function formatArg(argv: readonly string[]): string | undefined {
+  return optionArg(argv, 'format');
+}
+
+function optionArg(argv: readonly string[], name: string): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--reporter') return argv[i + 1];
-    if (a.startsWith('--reporter=')) return a.slice('--reporter='.length);
+    if (a === `--${name}`) return argv[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
   }
   return undefined;
 }

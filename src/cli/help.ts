@@ -7,6 +7,7 @@ Usage:
   iamspec test [paths…] [options]        run scenario suites (default: scenarios/)
   iamspec explain <suite.yaml> --case NAME
   iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
+  iamspec diff BASE [HEAD] [options]     the access a change adds and removes (git refs or folders)
   iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust|endpoint]
   iamspec merge-reports <shard.json…>    one report from the JSON reports of a --shard matrix
   iamspec init [dir]                     scaffold a policy repository (policies, suites, workflows)
@@ -193,4 +194,26 @@ of their folder and the folders above it.
 
 Exit codes: 0 nothing at or above --fail-on · 1 findings at or above it · 2 the input could not
 be used (unreadable file, bad suite, no policies).
+`;
+
+export const DIFF_HELP = `Usage: iamspec diff BASE [HEAD] [options]
+
+Lists the access HEAD adds and removes compared with BASE: both versions decide every case of
+the suites and the requests enumerated from the IAM catalog (every action of every service the
+policies name × the resources suites and policies name × the context values the conditions
+tell apart). Changes are grouped by principal and by the statements responsible, each with an
+example request written as a ready-to-paste case.
+
+BASE and HEAD are git refs (branch, tag, commit) or folders; HEAD defaults to the working tree.
+
+Options:
+  --path P            suite files or folders, relative to each version's root (default:
+                      scenarios/); repeat for several
+  --format F          markdown (default; for a pull-request comment) | json
+  --output FILE       write the report to FILE instead of stdout
+  --fail-on WHAT      added | removed | any: exit 1 when such access changes
+  -h, --help          this help
+
+Exit codes: 0 compared (and nothing --fail-on names changed) · 1 access changed as --fail-on
+names · 2 the input could not be used (unknown ref, bad suite or policy) · 3 internal error.
 `;

@@ -8,7 +8,7 @@
 import { useColor } from '../scenario/format-explanation.ts';
 import { errorJson, formatProblem, toProblem } from '../scenario/reporters/index.ts';
 import { EXIT } from '../scenario/report.ts';
-import { CliUsageError, reporterArg } from './args.ts';
+import { CliUsageError, formatArg, reporterArg } from './args.ts';
 import { MAIN_HELP } from './help.ts';
 import { processIO, type IO } from './io.ts';
 import { packageJson } from './package.ts';
@@ -24,6 +24,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return await (await import('./test-command.ts')).testCommand(rest, io);
       case 'explain':
         return await (await import('./explain-command.ts')).explainCommand(rest, io);
+      case 'diff':
+        return (await import('./diff-command.ts')).diffCommand(rest, io);
       case 'validate':
         return (await import('./validate-command.ts')).validateCommand(rest, io);
       case 'merge-reports':
@@ -58,7 +60,7 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
     }
   } catch (e) {
     const problem = toProblem(e);
-    const json = rest.includes('--json') || reporterArg(rest) === 'json';
+    const json = rest.includes('--json') || reporterArg(rest) === 'json' || formatArg(rest) === 'json';
     if (problem) {
       if (e instanceof CliUsageError && e.usage) problem.usage = e.usage;
       if (json) io.stdout.write(JSON.stringify(errorJson(problem, io.cwd)) + '\n');

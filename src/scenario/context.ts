@@ -233,7 +233,7 @@ export type YamlContextValue = string | number | boolean | null | (string | numb
 // ---------------------------------------------------------------------------------------------
 // Context values: YAML ⇄ the engine's typed values (scenario-format.md "Context")
 
-/** Types a YAML value exactly as suites do (src/scenario/context.ts). */
+/** Types a YAML value exactly as suites do (typeContextValue). */
 export function contextValueFromYaml(key: string, v: YamlContextValue): ContextValue | null {
   return typeContextValue(key, v as ContextValueInput);
 }
