@@ -77,10 +77,18 @@ export interface DifferentialSummary {
   calls: number;
 }
 
+/** A recording `--record` could not write (the run's report is still printed; exit 2). */
+export interface UnwrittenRecording {
+  file: string;
+  message: string;
+}
+
 export interface DifferentialReport extends Report {
   against: Mode;
   differential: DifferentialSummary;
   results: DifferentialResult[];
+  /** `--record`: recordings that could not be written. */
+  unwritten?: UnwrittenRecording[];
 }
 
 /** The local engine's decision for a case (via the shared resolver, so it sees the same policies). */

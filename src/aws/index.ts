@@ -6,11 +6,12 @@ import type { Suite } from '../scenario/model.ts';
 import { resolverFor } from '../scenario/resolve.ts';
 import { displayPath } from '../display-path.ts';
 import { AwsUsageError, checkCredentials, Simulator, type Outcome, type RetryOptions } from './adapter.ts';
-import { buildReport, caseResult, driftReason, type DifferentialReport, type DifferentialResult, type Mode } from './differential.ts';
+import { buildReport, caseResult, driftReason, type DifferentialReport, type DifferentialResult, type Mode, type UnwrittenRecording } from './differential.ts';
 import { batchPlans, planSuites, type CasePlan } from './mapping.ts';
 import {
   answersByHash,
   buildRecording,
+  checkRecordingPath,
   entryFor,
   readRecording,
   RECORDING_FORMAT,
@@ -18,6 +19,7 @@ import {
   replayAnswer,
   writeRecording,
   type RecordingEntry,
+  type RecordingFile,
 } from './recording.ts';
 
 export interface RunAgainstOptions {
@@ -37,7 +39,13 @@ export interface RunAgainstOptions {
   onProgress?: (done: number, total: number) => void;
   /** Paths in the report are relative to this (default process.cwd()). */
   cwd?: string;
+  /**
+   * With `record`, when `suites` hold only some cases (--filter, --shard): the whole suites. The
+   * recordings then keep the entries of the cases not run, in suite order (never dropped).
+   */
+  wholeSuites?: Suite[];
 }
+
 
 export const STALE =
   'no recording for the current request (the policies or context changed since it was recorded): re-record with --against aws --record';
@@ -73,10 +81,14 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
   }
   if (opts.record && mode !== 'aws') throw new AwsUsageError('--record needs --against aws (recordings are what AWS answered)');
   const cwd = opts.cwd ?? process.cwd();
+  for (const suite of suites) checkRecordingPath(suite.file);
+  // A partial run merges into the recordings: read them first, so a broken one stops the run before any call.
+  const previous = opts.record && opts.wholeSuites ? new Map(suites.map((s) => [s.file, readRecording(recordingPath(s.file))])) : undefined;
   const plans = planSuites(suites);
   const outcomes = new Map<CasePlan, Outcome>();
   const missing = new Map<CasePlan, string>();
   let calls = 0;
+  let unwritten: UnwrittenRecording[] = [];
 
   if (mode === 'aws') {
     const client = opts.client ?? (await defaultClient());
@@ -93,7 +105,7 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
     });
     for (const [p, o] of await sim.run(batches)) outcomes.set(p, o);
     calls = sim.calls;
-    if (opts.record) record(suites, plans, outcomes);
+    if (opts.record) unwritten = record(suites, plans, outcomes, { cwd, ...(opts.wholeSuites && previous ? { wholeSuites: opts.wholeSuites, previous } : {}) });
   } else {
     const simulated = plans.filter((p) => !p.skip);
     for (const suite of suites) {
@@ -153,32 +165,66 @@ export async function runAgainst(mode: Mode, suites: Suite[], opts: RunAgainstOp
       });
     }
   }
-  return buildReport(mode, suites.length, results, calls);
+  const report = buildReport(mode, suites.length, results, calls);
+  return unwritten.length ? { ...report, unwritten } : report;
 }
 
-/** Writes each suite's recording: this run's answers, plus earlier entries for cases whose call failed this time. */
-function record(suites: Suite[], plans: CasePlan[], outcomes: Map<CasePlan, Outcome>): void {
+interface RecordOptions {
+  cwd: string;
+  /** A partial run: the whole suites and their recordings as read before the run. */
+  wholeSuites?: Suite[];
+  previous?: Map<string, RecordingFile | null>;
+}
+
+/**
+ * Writes each suite's recording: this run's answers, plus earlier entries for cases whose call
+ * failed this time and, in a partial run, for the cases not run. Returns the files it could not write.
+ */
+function record(suites: Suite[], plans: CasePlan[], outcomes: Map<CasePlan, Outcome>, opts: RecordOptions): UnwrittenRecording[] {
+  const unwritten: UnwrittenRecording[] = [];
   for (const suite of suites) {
     const mine = plans.filter((p) => p.suite === suite && !p.skip);
     if (mine.length === 0) continue;
     const path = recordingPath(suite.file);
-    let previous: Map<string, RecordingEntry> | undefined;
-    const entries: RecordingEntry[] = [];
+    const old = opts.previous ? opts.previous.get(suite.file) ?? null : safeRead(path);
+    const oldByHash = answersByHash(old);
+    const fresh = new Map<string, RecordingEntry>();
     for (const p of mine) {
       const o = outcomes.get(p);
-      if (o && 'answer' in o) {
-        entries.push(entryFor(p, o.answer, o.accountPolicies));
-        continue;
+      if (o && 'answer' in o) fresh.set(p.case.name, entryFor(p, o.answer, o.accountPolicies));
+      else {
+        const kept = oldByHash.get(p.hash!);
+        if (kept) fresh.set(p.case.name, { ...kept, case: p.case.name });
       }
-      previous ??= answersByHash(safeRead(path));
-      const old = previous.get(p.hash!);
-      if (old) entries.push({ ...old, case: p.case.name });
     }
-    if (entries.length) writeRecording(path, buildRecording(suite.name, suite.file, entries));
+    const whole = opts.wholeSuites?.find((s) => s.file === suite.file);
+    const entries = whole ? mergeEntries(whole, fresh, old) : [...fresh.values()];
+    if (entries.length === 0) continue;
+    try {
+      writeRecording(path, buildRecording(suite.name, suite.file, entries));
+    } catch (e) {
+      unwritten.push({ file: displayPath(path, opts.cwd), message: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+    }
   }
+  return unwritten;
 }
 
-function safeRead(path: string) {
+/**
+ * In the whole suite's case order: this run's entry for a case, else the one recorded before
+ * (unless that recording is of an older format: its entries can never replay).
+ */
+function mergeEntries(whole: Suite, fresh: Map<string, RecordingEntry>, old: RecordingFile | null): RecordingEntry[] {
+  const oldByCase = new Map<string, RecordingEntry>();
+  if (old?.format === RECORDING_FORMAT) for (const e of old.entries) if (!oldByCase.has(e.case)) oldByCase.set(e.case, e);
+  const out: RecordingEntry[] = [];
+  for (const c of whole.cases) {
+    const e = fresh.get(c.name) ?? oldByCase.get(c.name);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+function safeRead(path: string): RecordingFile | null {
   try {
     return readRecording(path);
   } catch {
@@ -189,8 +235,8 @@ function safeRead(path: string) {
 export { AwsUsageError, ReadOnlyViolation, readOnlyClient, checkCredentials, isAllowedOperation, Simulator, withRetry, normalizeResults } from './adapter.ts';
 export type { AwsAnswer, Outcome, RetryOptions, SimulatorOptions } from './adapter.ts';
 export { renderDifferential, differentialOrder, localSide } from './differential.ts';
-export type { DifferentialReport, DifferentialResult, DifferentialSummary, LocalSide, AwsSide, AwsStatement, Agreement, Mode } from './differential.ts';
+export type { UnwrittenRecording, DifferentialReport, DifferentialResult, DifferentialSummary, LocalSide, AwsSide, AwsStatement, Agreement, Mode } from './differential.ts';
 export { unsupported, planCase, planSuites, planCalls, batchPlans, requestHash, nameStatement, statementAt, LIMITS } from './mapping.ts';
 export type { CasePlan, SimInputs, SimCall, CallPlan, SuiteCallPlan, StatementName, RawStatement } from './mapping.ts';
-export { recordingPath, readRecording, renderRecording, RECORDING_FORMAT, OLDER_FORMATS } from './recording.ts';
+export { checkRecordingPath, recordingPath, readRecording, renderRecording, RECORDING_FORMAT, OLDER_FORMATS } from './recording.ts';
 export type { RecordingFile, RecordingEntry, RequestSummary, RecordedAnswer } from './recording.ts';

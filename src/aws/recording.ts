@@ -9,8 +9,10 @@
 // the account's attached documents). Nothing time-dependent is written, so
 // re-recording unchanged answers leaves the file byte-identical.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { parseJson } from '../policy/json.ts';
+import { FileReadError, readTextFile } from '../read-file.ts';
 import { SuiteError } from '../scenario/model.ts';
 import type { AwsAnswer } from './adapter.ts';
 import { nameStatement, requestHash, type CasePlan, type RawStatement, type SimInputs, type TextPosition } from './mapping.ts';
@@ -88,6 +90,29 @@ export interface RecordingFile {
 export function recordingPath(suiteFile: string): string {
   const ext = extname(suiteFile);
   return join(dirname(suiteFile), `${basename(suiteFile, ext)}.recording.json`);
+}
+
+/**
+ * `a.yaml` and `a.yml` side by side would share `a.recording.json`: each run would overwrite the
+ * other's answers. Throws SuiteError (exit 2) naming both.
+ */
+export function checkRecordingPath(suiteFile: string): void {
+  const ext = extname(suiteFile);
+  const twin = ext === '.yml' ? '.yaml' : ext === '.yaml' ? '.yml' : undefined;
+  if (twin === undefined) return;
+  const other = join(dirname(suiteFile), basename(suiteFile, ext) + twin);
+  let exists = false;
+  try {
+    exists = statSync(other).isFile();
+  } catch {
+    exists = false;
+  }
+  if (exists) {
+    throw new SuiteError(
+      `${basename(suiteFile)} and ${basename(other)} would share the recording ${basename(recordingPath(suiteFile))}: rename one of the suites`,
+      { file: suiteFile, line: 1, column: 1 },
+    );
+  }
 }
 
 export function summarize(inputs: SimInputs, action: string, resource: string): RequestSummary {
@@ -211,35 +236,92 @@ function prettyJson(value: unknown, indent: string): string {
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${prettyJson(v, inner)}`).join(',\n')}\n${indent}}`;
 }
 
+/** Writes the recording atomically (a temporary file, then a rename): a failed write never leaves half a file. */
 export function writeRecording(path: string, file: RecordingFile): void {
-  writeFileSync(path, renderRecording(file));
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, renderRecording(file));
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** Reads a recording; null when the file does not exist; SuiteError (exit 2) when it is not one. */
 export function readRecording(path: string): RecordingFile | null {
-  if (!existsSync(path)) return null;
   const where = { file: path, line: 1, column: 1 };
+  const again = '; re-record with --against aws --record';
+  let text: string;
+  try {
+    text = readTextFile(path);
+  } catch (e) {
+    if (!(e instanceof FileReadError)) throw e;
+    if (e.problem === 'missing') return null;
+    throw new SuiteError(`the recording ${e.message}`, { ...where, ...e.position });
+  }
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    throw new SuiteError(`recording ${path} is not valid JSON (${(e as Error).message}); re-record with --against aws --record`, where);
+    throw new SuiteError(`the recording is not valid JSON (${(e as Error).message})${again}`, where);
   }
   const f = data as Partial<RecordingFile>;
   if (!f || typeof f !== 'object' || (f.format !== RECORDING_FORMAT && !OLDER_FORMATS.includes(f.format as string)) || !Array.isArray(f.entries)) {
-    throw new SuiteError(`${path} is not an iamspec recording (expected "format": "${RECORDING_FORMAT}" and "entries": [...]); re-record with --against aws --record`, where);
+    throw new SuiteError(`not an iamspec recording (expected "format": "${RECORDING_FORMAT}" and "entries": [...])${again}`, where);
   }
   for (const [i, e] of f.entries.entries()) {
-    const ok =
-      e &&
-      typeof e.hash === 'string' &&
-      e.answer &&
-      ['allowed', 'explicitDeny', 'implicitDeny'].includes(e.answer.decision) &&
-      Array.isArray(e.answer.matchedStatements) &&
-      Array.isArray(e.answer.missingContextValues);
-    if (!ok) throw new SuiteError(`${path}: entry ${i} ("${e?.case ?? '?'}") is malformed; re-record with --against aws --record`, where);
+    const problem = entryProblem(e);
+    if (problem) {
+      const name = typeof e?.case === 'string' ? ` (${JSON.stringify(e.case.slice(0, 200))})` : '';
+      throw new SuiteError(`recording entry ${i}${name} is malformed: ${problem}${again}`, { file: path, ...entryPosition(text, i) });
+    }
   }
   return f as RecordingFile;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+/** What is wrong with one entry (everything replay reads), or undefined. */
+function entryProblem(e: unknown): string | undefined {
+  if (!isObject(e)) return 'an entry is an object {case, hash, request, answer}';
+  if (typeof e.case !== 'string') return '"case" is not text';
+  if (typeof e.hash !== 'string') return '"hash" is not text';
+  if (!isObject(e.request)) return '"request" is not an object';
+  const a = e.answer;
+  if (!isObject(a)) return '"answer" is not an object';
+  if (a.decision !== 'allowed' && a.decision !== 'explicitDeny' && a.decision !== 'implicitDeny') {
+    return 'answer.decision is not allowed, explicitDeny or implicitDeny';
+  }
+  if (!Array.isArray(a.matchedStatements)) return 'answer.matchedStatements is not a list';
+  for (const [k, st] of a.matchedStatements.entries()) {
+    const at = `answer.matchedStatements[${k}]`;
+    if (!isObject(st)) return `${at} is not an object`;
+    if (typeof st.sourcePolicyId !== 'string') return `${at}.sourcePolicyId is missing`;
+    if (!optionalString(st.sourcePolicyType) || !optionalString(st.start) || !optionalString(st.end)) {
+      return `${at}: sourcePolicyType, start and end are text`;
+    }
+  }
+  if (!Array.isArray(a.missingContextValues) || !a.missingContextValues.every((v) => typeof v === 'string')) {
+    return 'answer.missingContextValues is not a list of key names';
+  }
+  for (const k of ['allowedByOrganizations', 'allowedByPermissionsBoundary'] as const) {
+    if (a[k] !== undefined && typeof a[k] !== 'boolean') return `answer.${k} is not true or false`;
+  }
+  const d = a.evalDecisionDetails;
+  if (d !== undefined && !(isObject(d) && Object.values(d).every((v) => typeof v === 'string'))) {
+    return 'answer.evalDecisionDetails is not a mapping of text';
+  }
+  return undefined;
+}
+
+/** Where entry `i` starts in the recording's text (read again with positions: errors only). */
+function entryPosition(text: string, i: number): { line: number; column: number } {
+  const { node } = parseJson(text);
+  const entries = node?.kind === 'object' ? node.entries.find((e) => e.key === 'entries')?.value : undefined;
+  const item = entries?.kind === 'array' ? entries.items[i] : undefined;
+  return item ? item.span.start : { line: 1, column: 1 };
 }
 
 /** The recorded answers by request hash. */
