@@ -38,6 +38,7 @@ const OPTIONS = {
   'principal-tag': { type: 'string', multiple: true },
   'resource-tag': { type: 'string', multiple: true },
   expect: { type: 'string' },
+  'allow-outside': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -55,7 +56,7 @@ export async function explainCommand(argv: string[], io: IO): Promise<number> {
     if (o.policy || o.principal || o.action || o.resource) {
       throw new CliUsageError('give either a suite file with --case, or --policy/--principal/--action/--resource', EXPLAIN_HELP);
     }
-    return explainCase(positionals[0]!, o.case, o.json === true, color, io);
+    return explainCase(positionals[0]!, o.case, { json: o.json === true, color, allowOutside: o['allow-outside'] === true }, io);
   }
   if (o.case !== undefined) throw new CliUsageError('--case needs the suite file: iamspec explain <suite.yaml> --case NAME', EXPLAIN_HELP);
   return explainAdHoc(o, color, io);
@@ -64,8 +65,9 @@ export async function explainCommand(argv: string[], io: IO): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // a case of a suite
 
-function explainCase(file: string, name: string, json: boolean, color: boolean, io: IO): number {
-  const suites = loadSuites([file], { cwd: io.cwd });
+function explainCase(file: string, name: string, opts: { json: boolean; color: boolean; allowOutside: boolean }, io: IO): number {
+  const { json, color } = opts;
+  const suites = loadSuites([file], { cwd: io.cwd, allowOutside: opts.allowOutside });
   const found = findCases(suites, name);
   if (found.length === 0) {
     const names = suites.flatMap((s) => s.cases.flatMap((c) => (c.name === c.baseName ? [c.name] : [c.name, c.baseName])));

@@ -44,13 +44,15 @@ Options:
   --coverage-file F   write coverage to F: lcov (.info/.lcov), Cobertura (.xml) or JSON (.json)
   --coverage-format X lcov | cobertura | json, when F's extension does not say
   --no-properties     skip property checks
+  --allow-outside     let suites name policy files and includes outside the project root (the
+                      folder holding package.json, else the git root; refused by default)
   --seed N            fast-check seed for property checks (default: fixed, so runs reproduce)
   --quiet             pretty: only failures and the summary; no progress line
   --verbose           pretty: list every passing case, however many
   -h, --help          this help
 
-Exit codes: 0 all passed · 1 a case failed (or every case was skipped: nothing was checked;
-or coverage below --coverage-min) · 2 the input could not be used (file:line:column) · 3 internal error.
+Exit codes: 0 all passed · 1 a case failed (or nothing was checked: no case or property ran, or
+every one was skipped; or coverage below --coverage-min) · 2 the input could not be used (file:line:column) · 3 internal error.
 `;
 
 export const EXPLAIN_HELP = `Usage:
@@ -77,6 +79,7 @@ statement that did not match, the first element that failed.
                       true/false → boolean, numbers → numeric, else string. K=null removes a key;
                       K='["a","b"]' is a list; K='{"type":"ip","value":"10.0.0.1"}' states a type.
   --expect DECISION   allowed | explicitDeny | implicitDeny | denied: exit 1 when not met
+  --allow-outside     with a suite: let it name files outside the project root (see test --help)
   --json              print the explanation as JSON
 
 Exit codes: 0 explained (and as expected) · 1 not as expected · 2 bad input.

@@ -3,6 +3,9 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { displayPath } from '../display-path.ts';
+import { FileReadError, readTextFile } from '../read-file.ts';
+import { SuiteError } from '../scenario/model.ts';
 import { CliUsageError } from './args.ts';
 
 export interface Stream {
@@ -31,14 +34,17 @@ export function processIO(): IO {
 
 /**
  * A policy file named on the command line: its absolute path, text, and policy name (the file name
- * without .json). Unreadable → a usage error (exit 2), e.g. `cannot read policy p.json: ENOENT`.
+ * without .json). Unreadable → exit 2: `cannot read policy p.json: no such file`, `policy
+ * /dev/zero is not a regular file …`, or `p.json:3:7: … is not UTF-8 text …`.
  */
 export function readPolicyArg(io: IO, file: string, what: string): { path: string; text: string; name: string } {
   const path = resolve(io.cwd, file);
   try {
-    return { path, text: readFileSync(path, 'utf8'), name: basename(file).replace(/\.json$/i, '') };
+    return { path, text: readTextFile(path, { keepBom: true }), name: basename(file).replace(/\.json$/i, '') };
   } catch (e) {
-    throw new CliUsageError(`cannot read ${what}${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
+    if (!(e instanceof FileReadError)) throw e;
+    if (e.position) throw new SuiteError(`${what}${file} ${e.message}`, { file: displayPath(path, io.cwd), ...e.position });
+    throw new CliUsageError(e.problem === 'missing' ? `cannot read ${what}${file}: no such file` : `${what}${file} ${e.message}`, '');
   }
 }
 

@@ -23,6 +23,7 @@ import {
   type SelectOptions,
 } from '../scenario/runner.ts';
 import { loadSuites } from '../scenario/loader.ts';
+import type { Suite } from '../scenario/model.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, oneOf, parse, reporterArg } from './args.ts';
 import { TEST_HELP } from './help.ts';
@@ -43,6 +44,7 @@ const OPTIONS = {
   'coverage-file': { type: 'string' },
   'coverage-format': { type: 'string' },
   'no-properties': { type: 'boolean' },
+  'allow-outside': { type: 'boolean' },
   seed: { type: 'string' },
   quiet: { type: 'boolean' },
   verbose: { type: 'boolean' },
@@ -119,7 +121,7 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     // The live/recorded adapter loads only when asked (live runs load the AWS SDK).
     const runAgainst = against === 'local' ? null : await loadRunAgainst(against);
     const started = performance.now();
-    const suites = loadSuites(positionals.length ? positionals : ['scenarios/'], { cwd: io.cwd });
+    const suites = loadSuites(positionals.length ? positionals : ['scenarios/'], { cwd: io.cwd, allowOutside: o['allow-outside'] === true });
     const loaded = performance.now();
     const progress = progressLine(io, reporter.name, ctx.quiet === true, !!outputFile);
     progressDone = progress.done;
@@ -127,10 +129,18 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     // --against aws|recorded: pretty and json print the differential report (local vs AWS per
     // case, disagreements first); junit and github report AWS's decisions like a local run.
     let differential: string | null = null;
+    let unwritten: { file: string; message: string }[] = [];
     if (runAgainst) {
       const selected = selectSuites(suites, selection);
-      const report = await runAgainst(against as 'aws' | 'recorded', selected, { record: o.record === true, cwd: io.cwd, onProgress: progress.update });
+      const partial = selection.filter !== undefined || selection.shard !== undefined;
+      const report = await runAgainst(against as 'aws' | 'recorded', selected, {
+        record: o.record === true,
+        cwd: io.cwd,
+        onProgress: progress.update,
+        ...(partial ? { wholeSuites: suites } : {}),
+      });
       if (shard) report.shard = shard;
+      unwritten = report.unwritten ?? [];
       run = describeResults(report, selected, io.cwd);
       if (reporter.name === 'json' || reporter.name === 'pretty') {
         const { renderDifferential } = await import('../aws/differential.ts');
@@ -191,7 +201,13 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
         process.once('exit', () => process.stderr.write(`iamspec-profile-exit ${Math.round(performance.now())}\n`));
       }
     }
+    if (unwritten.length) {
+      for (const u of unwritten) io.stderr.write(`iamspec: cannot write the recording ${u.file}: ${u.message} (the report above is complete; nothing was recorded for that suite)\n`);
+      return EXIT.usage;
+    }
     const code = exitCodeOf(run);
+    const s = run.summary;
+    if (s.passed + s.failed + s.errors === 0) io.stderr.write(`iamspec: ${nothingChecked(run, suites, selection)}\n`);
     if (coverage && formats && minCoverage !== undefined) {
       const { decided, statements, percent } = coverage.summary;
       if (decided * 100 < minCoverage * statements) {
@@ -215,6 +231,19 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     if (out.stderr) io.stderr.write(out.stderr);
     return EXIT.usage;
   }
+}
+
+/** Why a run checked nothing (exit 1), in one sentence. */
+function nothingChecked(run: RunReport, suites: Suite[], selection: SelectOptions): string {
+  if (run.results.length > 0) return `nothing was checked: all ${run.results.length} cases and properties were skipped (the reasons are in the report)`;
+  const items = suites.reduce((n, s) => n + s.cases.length + (selection.properties === false ? 0 : s.properties.length), 0);
+  const why =
+    items === 0
+      ? 'the suites hold only properties, and --no-properties skips them'
+      : selection.shard
+        ? `--shard ${selection.shard.index}/${selection.shard.count} leaves this slice empty (the selection holds ${items} case${items === 1 ? '' : 's'} and properties in all)`
+        : 'no case or property was selected';
+  return `nothing was checked: ${why}; a run that checks nothing fails (exit 1)`;
 }
 
 /**

@@ -11,8 +11,8 @@
 // they are used as; the per-case work is lookups only, so a 100,000-case suite loads in about a
 // second.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { catalog } from '../catalog/index.ts';
 import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
 import { hasWildcard } from '../engine/glob.ts';
@@ -50,6 +50,7 @@ import { resourcePolicyType, sourceVpce } from './resolve.ts';
 import { parseReference, referenceMatches } from './refs.ts';
 import { parseInstant } from '../policy/values.ts';
 import { displayPath } from '../display-path.ts';
+import { FileReadError, readTextFile } from '../read-file.ts';
 import { AWS_MANAGED_ARN, AwsManagedError, awsManagedPolicy, type AwsManagedPolicy } from '../policy/aws-managed.ts';
 import { parseYaml, type PathSegment, type YamlDoc } from './yaml.ts';
 import { RULE_IDS, type DisableEntry } from '../policy/lint/disable.ts';
@@ -61,6 +62,11 @@ export interface LoadOptions {
   cwd?: string;
   /** `iamspec lint`: keep lint errors in the policies' findings instead of stopping (default: stop). */
   keepLintErrors?: boolean;
+  /**
+   * Let policy and include paths leave the project root (`--allow-outside`). By default they must
+   * stay inside it: the nearest folder above the suite holding package.json, else its git root.
+   */
+  allowOutside?: boolean;
 }
 
 /** Loads every suite found under `paths` (files or directories). Throws SuiteError on any mistake. */
@@ -127,7 +133,6 @@ interface PolicyUse {
   by: string;
 }
 
-const UTF8 = new TextDecoder('utf-8');
 const CASES: PathSegment[] = ['cases'];
 /** An empty path (no allocation per call). */
 const HERE: readonly PathSegment[] = Object.freeze([]);
@@ -148,12 +153,16 @@ class Loader {
   readonly cwd: string;
   readonly ignoreFiles: IgnoreFiles;
   readonly keepLintErrors: boolean;
+  private readonly allowOutside: boolean;
   private readonly parsed = new Map<string, ParsedFile>();
+  /** Project root (real path) per suite directory; null: none found, nothing to confine to. */
+  private readonly roots = new Map<string, string | null>();
 
   constructor(opts: LoadOptions) {
     this.cwd = resolve(opts.cwd ?? process.cwd());
     this.ignoreFiles = new IgnoreFiles(this.cwd);
     this.keepLintErrors = opts.keepLintErrors === true;
+    this.allowOutside = opts.allowOutside === true;
   }
 
   display(abs: string): string {
@@ -234,12 +243,11 @@ class Loader {
     const display = this.display(abs);
     let text: string;
     try {
-      // Decoding the buffer with TextDecoder is several times faster than readFileSync(…, 'utf8')
-      // on large files; it also drops a byte-order mark.
-      text = UTF8.decode(readFileSync(abs));
+      text = readTextFile(abs);
     } catch (e) {
-      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      throw new SuiteError(`cannot read ${display}: ${why}`, { file: display, line: 1, column: 1 });
+      if (!(e instanceof FileReadError)) throw e;
+      const message = e.problem === 'missing' ? `cannot read ${display}: no such file` : `${display} ${e.message}`;
+      throw new SuiteError(message, { file: display, ...(e.position ?? { line: 1, column: 1 }) });
     }
     const { doc, errors } = parseYaml(text);
     if (!doc) {
@@ -282,16 +290,51 @@ class Loader {
   /** An included file, resolved against the including file. */
   include(from: ParsedFile, path: PathSegment[], target: string): ParsedFile {
     const abs = resolve(dirname(from.path), target);
-    let ok = false;
-    try {
-      ok = statSync(abs).isFile();
-    } catch {
-      ok = false;
-    }
-    if (!ok) {
+    if (!isFile(abs)) {
       throw this.error(from, path, `include ${JSON.stringify(target)}: no such file (${this.display(abs)}); paths are relative to ${from.display}`);
     }
+    this.confine(from, path, abs, `include ${JSON.stringify(target)}`);
     return this.file(abs);
+  }
+
+  /**
+   * A path a suite names (a policy file, an include) must stay inside the project root unless
+   * --allow-outside: a suite from a pull request must not make iamspec read, and quote in its
+   * errors, files elsewhere on the machine. Symbolic links are followed before the check.
+   */
+  confine(from: ParsedFile, path: readonly PathSegment[], abs: string, what: string): void {
+    if (this.allowOutside) return;
+    const root = this.projectRoot(dirname(from.path));
+    if (root === null) return;
+    let real: string;
+    try {
+      real = realpathSync(abs);
+    } catch {
+      return; // missing: the caller reports it
+    }
+    if (real === root || real.startsWith(root.endsWith(sep) ? root : root + sep)) return;
+    throw this.error(
+      from,
+      path,
+      `${what}: ${this.display(abs)} is outside the project root ${this.display(root)} (the folder holding package.json, else the git root); ` +
+        `keep policies and fragments inside the project, or pass --allow-outside`,
+    );
+  }
+
+  /** The nearest folder at or above `dir` holding package.json, else holding .git; null if neither. */
+  private projectRoot(dir: string): string | null {
+    const known = this.roots.get(dir);
+    if (known !== undefined) return known;
+    const find = (marker: string): string | null => {
+      for (let d = dir; ; d = dirname(d)) {
+        if (existsSync(join(d, marker))) return d;
+        if (dirname(d) === d) return null;
+      }
+    };
+    const found = find('package.json') ?? find('.git');
+    const root = found === null ? null : realpathSync(found);
+    this.roots.set(dir, root);
+    return root;
   }
 }
 
@@ -642,16 +685,25 @@ class SuiteBuilder {
     const { name, file } = def;
     const abs = resolve(dirname(file.path), value);
     const shown = this.loader.display(abs);
+    this.loader.confine(file, path, abs, `policy ${JSON.stringify(name)}`);
     let text: string;
     try {
-      if (statSync(abs).isDirectory()) throw new Error('directory');
-      text = readFileSync(abs, 'utf8');
-    } catch {
-      throw this.err(file, path, `policy ${JSON.stringify(name)}: file ${JSON.stringify(value)} not found (${shown}); paths are relative to ${file.display}`);
+      text = readTextFile(abs, { keepBom: true }); // IAM rejects a byte-order mark: the validator reports it
+    } catch (e) {
+      if (!(e instanceof FileReadError)) throw e;
+      if (e.problem === 'missing') {
+        throw this.err(file, path, `policy ${JSON.stringify(name)}: file ${JSON.stringify(value)} not found (${shown}); paths are relative to ${file.display}`);
+      }
+      if (e.position) throw new SuiteError(`policy ${JSON.stringify(name)}: ${shown} ${e.message}`, { file: shown, ...e.position });
+      throw this.err(file, path, `policy ${JSON.stringify(name)}: ${shown} ${e.message}`);
     }
     try {
       return { abs, text, document: JSON.parse(text) };
     } catch {
+      // Not even the start of a policy (a key file, a binary, a YAML file): say so without quoting it.
+      if (!/^\uFEFF?\s*\{/.test(text)) {
+        throw this.err(file, path, `policy ${JSON.stringify(name)}: ${shown} is not a JSON policy document (a policy is a JSON object: {"Version": …, "Statement": …})`);
+      }
       const findings = readPolicy(text, { name, type: 'identity', file: shown }).findings.filter((f) => f.severity === 'error');
       throw this.policyError(findings, `policy ${JSON.stringify(name)}: ${shown} is not valid JSON`, file, path);
     }

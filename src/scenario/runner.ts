@@ -348,6 +348,7 @@ export function describeResults(report: Report, suites: Suite[], cwd = process.c
 export function exitCodeOf(report: Report): number {
   const s = report.summary;
   if (s.failed > 0 || s.errors > 0) return EXIT.failed;
-  if (s.skipped > 0 && s.passed === 0) return EXIT.failed;
+  // Nothing checked (no case or property ran, or every one was skipped) is never a success.
+  if (s.passed === 0) return EXIT.failed;
   return EXIT.ok;
 }

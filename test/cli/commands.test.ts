@@ -282,6 +282,6 @@ describe('iamspec validate', () => {
     expect(ok.stdout).toContain('policies/mfa.json (identity policy, --type to change): valid');
     const missing = await run(['validate', 'policies/none.json'], green);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('cannot read policies/none.json: ENOENT');
+    expect(missing.stderr).toContain('cannot read policies/none.json: no such file');
   });
 });

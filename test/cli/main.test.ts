@@ -83,7 +83,7 @@ describe('main', () => {
     expect(await main([...args, '--context', 'aws:SourceIp=10.1.1.1', '--expect', 'allowed'], b.io)).toBe(0);
     const c = io();
     expect(await main([...args, '--policy', 'missing.json'], c.io)).toBe(2);
-    expect(c.out.stderr).toContain('cannot read policy missing.json: ENOENT');
+    expect(c.out.stderr).toContain('cannot read policy missing.json: no such file');
   });
 });
 

@@ -104,7 +104,7 @@ export function summaryLine(run: RunReport, ctx: ReporterContext): string {
     ctx.note ?? '',
     ctx.durationMs !== undefined ? `${(ctx.durationMs / 1000).toFixed(2)} s` : '',
   ].filter(Boolean);
-  const nothing = s.skipped > 0 && s.passed === 0 && s.failed === 0 ? p.red(' — nothing was checked') : '';
+  const nothing = s.passed === 0 && s.failed === 0 && s.errors === 0 ? p.red(' — nothing was checked') : '';
   return `${parts.join(', ')}${nothing} ${p.dim(`(${extra.join(', ')})`)}`;
 }
 
