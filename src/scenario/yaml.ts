@@ -5,9 +5,10 @@
 // Two readers fill the same YamlDoc:
 // - `parseYamlFast`: a hand-written reader for the plain subset suites are written in (block
 //   mappings and sequences, single-line plain and quoted scalars, single-line flow collections,
-//   comments). It is ~20× faster than the `yaml` package and returns undefined the moment it sees
-//   anything outside that subset or anything doubtful: anchors, tags, block scalars, multi-line
-//   scalars, document markers, directives, tabs, duplicate keys, syntax errors.
+//   comments, anchors and aliases of values, tabs in comments, quoted text and before the end of
+//   a line). It is ~20× faster than the `yaml` package and returns undefined the moment it sees
+//   anything outside that subset or anything doubtful: tags, block scalars, multi-line scalars,
+//   document markers, directives, other tabs, merge keys, duplicate keys, syntax errors.
 // - `parseYamlFull`: the `yaml` package (YAML 1.2, core schema), used whenever the fast reader
 //   declines. It reports syntax errors, duplicate keys and multi-document streams with positions.
 // `parseYaml` tries the first and falls back to the second. Both resolve plain scalars with the
@@ -23,7 +24,7 @@
 // code units, `span.end` is exclusive. Mapping keys are strings: a plain key keeps its source text
 // (`123: x` has key "123", `1.0: x` key "1.0"), a quoted key its value.
 
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Alias, type Document, type Scalar, type YAMLMap } from 'yaml';
 import type { JsonEntry, JsonNode, Position, Span } from '../policy/model.ts';
 
 export interface YamlProblem {
@@ -116,7 +117,50 @@ class Records {
     this.rec[r * STRIDE + KEY_START] = start;
     this.rec[r * STRIDE + KEY_END] = end;
   }
+
+  /** Values written by aliases so far (MAX_ALIAS_VALUES bounds it). */
+  private aliased = 0;
+
+  /**
+   * An alias: copies the records of the anchored value at record `target` (positions stay those of
+   * the anchored text, where an error in the value is) under the alias's key, if any. Returns
+   * false, copying nothing, when the document's aliases would then stand for more than
+   * MAX_ALIAS_VALUES values: the bound on what a small file can expand to (an "alias bomb").
+   */
+  alias(target: number, keyStart: number, keyEnd: number): boolean {
+    const size = this.rec[target * STRIDE + SIZE]!;
+    if (this.aliased + size > MAX_ALIAS_VALUES) return false;
+    this.aliased += size;
+    const at = this.count;
+    while ((this.count + size) * STRIDE > this.rec.length) {
+      const bigger = new Int32Array(this.rec.length * 2);
+      bigger.set(this.rec);
+      this.rec = bigger;
+    }
+    this.rec.copyWithin(at * STRIDE, target * STRIDE, (target + size) * STRIDE);
+    this.count += size;
+    this.rec[at * STRIDE + KEY_START] = keyStart;
+    this.rec[at * STRIDE + KEY_END] = keyEnd;
+    this.lastEnd = this.rec[at * STRIDE + END]!;
+    if (this.keyOrder.size > 0) {
+      for (let k = 0; k < size; k++) {
+        const order = this.keyOrder.get(target + k);
+        if (order) this.keyOrder.set(at + k, order);
+      }
+    }
+    return true;
+  }
 }
+
+/**
+ * At most this many values may come from aliases in one document: a 100,000-case suite whose cases
+ * all name a shared context by alias needs a few hundred thousand; a few kilobytes of nested
+ * aliases could otherwise stand for billions.
+ */
+export const MAX_ALIAS_VALUES = 1_000_000;
+
+/** The message when a document's aliases expand past MAX_ALIAS_VALUES. */
+const ALIAS_BOUND = `YAML aliases here expand to more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values: write the values out, or alias smaller ones`;
 
 const INDEX_KEY = /^(?:0|[1-9][0-9]{0,9})$/;
 
@@ -328,7 +372,9 @@ function lineStarts(text: string): number[] {
 export function parseYamlFull(text: string): YamlResult {
   let docs: Document.Parsed[];
   try {
-    const r = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true });
+    // Keys are compared as the text they become (see keyName), as the fast reader compares them.
+    const uniqueKeys = (a: unknown, b: unknown) => isScalar(a) && isScalar(b) && keyName(a) === keyName(b);
+    const r = parseAllDocuments(text, { prettyErrors: false, uniqueKeys, strict: true });
     docs = Array.isArray(r) ? r : [];
   } catch (e) {
     return { errors: [{ message: `cannot read the YAML: ${e instanceof Error ? e.message : String(e)}`, line: 1, column: 1 }] };
@@ -336,6 +382,27 @@ export function parseYamlFull(text: string): YamlResult {
   const records = new Records(64);
   const empty = new YamlDoc(null, text, records);
   const at = (offset: number): Position => empty.position(offset);
+  const errors = syntaxErrors(text, docs, at);
+  if (errors.length > 0) return { errors };
+  const problem = streamProblem(text, docs, at);
+  if (problem) return { errors: [problem] };
+  const doc = docs[0];
+  if (!doc || doc.contents === null) {
+    records.open(0);
+    records.close(0, 0);
+    return { doc: empty, errors: [] };
+  }
+  try {
+    const value = new FullConverter(records, at).convert(doc.contents, 0);
+    return { doc: new YamlDoc(value, text, records), errors: [] };
+  } catch (e) {
+    if (e instanceof Problem) return { errors: [{ message: e.message, line: e.at.line, column: e.at.column }] };
+    throw e;
+  }
+}
+
+/** The `yaml` package's errors, with positions and hints for the common ones. */
+function syntaxErrors(text: string, docs: Document.Parsed[], at: (offset: number) => Position): YamlProblem[] {
   const errors: YamlProblem[] = [];
   for (const d of docs) {
     for (const e of d.errors) {
@@ -365,96 +432,156 @@ export function parseYamlFull(text: string): YamlResult {
       errors.push({ message, line: p.line, column: p.column });
     }
   }
-  if (errors.length > 0) return { errors };
+  return errors;
+}
+
+/**
+ * What the stream holds besides one YAML 1.2 document: a second document, a `%YAML` directive for
+ * another version (under YAML 1.1 the same text has other values: yes/no are booleans, 010 is
+ * octal), an unknown directive, or a directive with no document after it.
+ */
+function streamProblem(text: string, docs: Document.Parsed[], at: (offset: number) => Position): YamlProblem | undefined {
+  const problem = (offset: number, message: string): YamlProblem => ({ message, ...at(offset) });
   if (docs.length > 1) {
-    const p = at(docs[1]!.range[0]);
-    const message = 'a suite file holds one YAML document, but a second one starts here (after `---`): split it into two files';
-    return { errors: [{ message, line: p.line, column: p.column }] };
+    return problem(docs[1]!.range[0], 'a suite file holds one YAML document, but a second one starts here (after `---`): split it into two files');
   }
-  const doc = docs[0];
-  if (!doc || doc.contents === null) {
-    records.open(0);
-    records.close(0, 0);
-    return { doc: empty, errors: [] };
+  const d = docs[0];
+  if (!d) {
+    const directive = /^%\S*/m.exec(text);
+    if (!directive) return undefined;
+    return problem(directive.index, `the directive ${directive[0]} is not followed by a document: add a line --- and the suite after it, or remove the directive`);
   }
-  let aliases = 0;
-  const range = (n: unknown): [number, number] => {
-    const r = (n as { range?: number[] } | null)?.range;
-    return r ? [r[0]!, r[1] ?? r[0]!] : [0, 0];
-  };
-  const convert = (n: unknown, depth: number, key?: [number, number]): unknown => {
+  const version = d.directives.yaml;
+  if (version.explicit && version.version !== '1.2') {
+    const line = /^%YAML.*$/m.exec(text);
+    return problem(
+      line?.index ?? 0,
+      `${line?.[0].trim() ?? '%YAML'}: suites are YAML 1.2; under YAML 1.1 the same text has other values (yes/no are booleans, 010 is octal): remove the directive`,
+    );
+  }
+  const unknown = d.warnings.find((w) => w.code === 'BAD_DIRECTIVE');
+  if (unknown) return problem(unknown.pos[0], `${unknown.message}: remove it (suites are plain YAML 1.2)`);
+  return undefined;
+}
+
+/** The text a scalar mapping key stands for: a plain key keeps its source text, a quoted one its value. */
+function keyName(k: Scalar): string | undefined {
+  if (k.value === null || k.value === undefined) return typeof k.source === 'string' && k.source !== '' ? k.source : undefined;
+  if (typeof k.value === 'string') return k.value;
+  return typeof k.source === 'string' ? k.source : String(k.value);
+}
+
+/** Tags of the YAML 1.2 core schema: they only say which of its types a value has. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+const TAG_HINTS: Record<string, string> = {
+  binary: 'write the base64 text as a plain string',
+  timestamp: 'write the date as text, e.g. 2024-06-01T12:00:00Z',
+  set: 'write a list',
+  omap: 'write a mapping',
+  pairs: 'write a mapping',
+  merge: 'write the keys out',
+};
+
+/** The `yaml` package's nodes → plain values and records (the fast reader's output, for anything). */
+class FullConverter {
+  /** Anchor → its value and record; null while the anchored value is being read. */
+  private readonly anchors = new Map<string, { r: number; value: unknown } | null>();
+
+  constructor(
+    private readonly records: Records,
+    private readonly at: (offset: number) => Position,
+  ) {}
+
+  convert(n: unknown, depth: number, key?: [number, number]): unknown {
     const [start, end] = range(n);
-    if (depth > MAX_YAML_DEPTH) throw new Problem(`the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, at(start));
-    if (isAlias(n)) {
-      if (++aliases > 10_000) throw new Problem('too many YAML aliases', at(start));
-      const target = n.resolve(doc);
-      if (!target) {
-        throw new Problem(
-          `unknown YAML alias *${n.source} (a * at the start of a value begins an alias; quote text that starts with *, e.g. "*${n.source}")`,
-          at(start),
-        );
-      }
-      return convert(target, depth + 1, key);
-    }
+    if (depth > MAX_YAML_DEPTH) throw new Problem(`the YAML is nested more than ${MAX_YAML_DEPTH} levels deep`, this.at(start));
+    if (isAlias(n)) return this.alias(n, start, key);
+    this.checkTag(n, start);
+    const anchor = (n as { anchor?: string }).anchor;
+    if (anchor) this.anchors.set(anchor, null);
+    const records = this.records;
     const r = records.open(start);
     if (key) records.setKey(r, key[0], key[1]);
     let value: unknown;
-    if (isScalar(n)) {
-      const v = n.value;
-      if (v === null || v === undefined) value = null;
-      else if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') value = v;
-      else if (typeof v === 'bigint') value = Number(v);
-      else value = typeof n.source === 'string' ? n.source : String(v);
-    } else if (isMap(n)) {
-      const obj: Record<string, unknown> = {};
-      let order: string[] | undefined;
-      const keys: string[] = [];
-      for (const pair of n.items) {
-        const k = pair.key;
-        if (!isScalar(k)) {
-          throw new Problem('a mapping key must be plain text, not a list or a mapping', at(range(k ?? n)[0]));
-        }
-        const [ks, ke] = range(k);
-        let name: string;
-        if (k.value === null || k.value === undefined) {
-          if (typeof k.source === 'string' && k.source !== '') name = k.source;
-          else throw new Problem('a mapping key is empty: write a name before the colon', at(ks));
-        } else if (typeof k.value === 'string') name = k.value;
-        else name = typeof k.source === 'string' ? k.source : String(k.value);
-        if (Object.hasOwn(obj, name)) {
-          throw new Problem(`duplicate key "${name}" in the same mapping: remove one`, at(ks));
-        }
-        if (isIndexKey(name)) order = keys;
-        keys.push(name);
-        let v: unknown;
-        if (pair.value === null || pair.value === undefined) {
-          const c = records.open(ke);
-          records.setKey(c, ks, ke);
-          records.close(c, ke);
-          v = null;
-        } else v = convert(pair.value, depth + 1, [ks, ke]);
-        put(obj, name, v);
-      }
-      if (order) records.keyOrder.set(r, order);
-      value = obj;
-    } else if (isSeq(n)) {
-      value = n.items.map((i) => convert(i, depth + 1));
-    } else {
-      throw new Problem('unsupported YAML node', at(start));
-    }
+    if (isScalar(n)) value = scalarValue(n);
+    else if (isMap(n)) value = this.mapping(n, r, depth);
+    else if (isSeq(n)) value = n.items.map((i) => this.convert(i, depth + 1));
+    else throw new Problem('unsupported YAML node', this.at(start));
     // A block collection ends where its last value does (the yaml package counts trailing
     // comments and line breaks in); a flow collection after its closing bracket.
     const block = (isMap(n) || isSeq(n)) && !n.flow && n.items.length > 0;
     records.close(r, block ? records.lastEnd : end);
+    if (anchor) this.anchors.set(anchor, { r, value });
     return value;
-  };
-  try {
-    const value = convert(doc.contents, 0);
-    return { doc: new YamlDoc(value, text, records), errors: [] };
-  } catch (e) {
-    if (e instanceof Problem) return { errors: [{ message: e.message, line: e.at.line, column: e.at.column }] };
-    throw e;
   }
+
+  private alias(n: Alias, start: number, key: [number, number] | undefined): unknown {
+    const target = this.anchors.get(n.source);
+    if (target === undefined) {
+      throw new Problem(
+        `unknown YAML alias *${n.source} (a * at the start of a value begins an alias; quote text that starts with *, e.g. "*${n.source}")`,
+        this.at(start),
+      );
+    }
+    if (target === null) throw new Problem(`the alias *${n.source} is inside the value &${n.source} names: a value cannot contain itself`, this.at(start));
+    if (!this.records.alias(target.r, key?.[0] ?? -1, key?.[1] ?? -1)) throw new Problem(ALIAS_BOUND, this.at(start));
+    return target.value;
+  }
+
+  /** Only core-schema tags: others (!!binary, !!timestamp, !!set, custom !tags) would change or hide the value. */
+  private checkTag(n: unknown, start: number): void {
+    const tag = (n as { tag?: string }).tag;
+    if (tag === undefined || CORE_TAGS.has(tag)) return;
+    const short = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice(18)}` : tag;
+    const hint = TAG_HINTS[tag.slice(18)] ?? 'remove the tag';
+    throw new Problem(`the YAML tag ${short} is not supported: suites hold plain YAML 1.2 values (text, numbers, true/false, null, lists, mappings); ${hint}`, this.at(start));
+  }
+
+  private mapping(n: YAMLMap, r: number, depth: number): Record<string, unknown> {
+    const obj: Record<string, unknown> = {};
+    let order: string[] | undefined;
+    const keys: string[] = [];
+    for (const pair of n.items) {
+      const k = pair.key;
+      if (!isScalar(k)) {
+        throw new Problem('a mapping key must be plain text, not a list or a mapping', this.at(range(k ?? n)[0]));
+      }
+      const [ks, ke] = range(k);
+      this.checkTag(k, ks);
+      const name = keyName(k);
+      if (name === undefined) throw new Problem('a mapping key is empty: write a name before the colon', this.at(ks));
+      if (name === '<<' && k.type === 'PLAIN') {
+        throw new Problem('<< merge keys are YAML 1.1, not YAML 1.2: write the keys out (an alias such as *defaults can stand for a whole value)', this.at(ks));
+      }
+      if (Object.hasOwn(obj, name)) throw new Problem(`duplicate key "${name}" in the same mapping: remove one`, this.at(ks));
+      if (isIndexKey(name)) order = keys;
+      keys.push(name);
+      let v: unknown;
+      if (pair.value === null || pair.value === undefined) {
+        const c = this.records.open(ke);
+        this.records.setKey(c, ks, ke);
+        this.records.close(c, ke);
+        v = null;
+      } else v = this.convert(pair.value, depth + 1, [ks, ke]);
+      put(obj, name, v);
+    }
+    if (order) this.records.keyOrder.set(r, order);
+    return obj;
+  }
+}
+
+function range(n: unknown): [number, number] {
+  const r = (n as { range?: number[] } | null)?.range;
+  return r ? [r[0]!, r[1] ?? r[0]!] : [0, 0];
+}
+
+function scalarValue(n: Scalar): unknown {
+  const v = n.value;
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
+  if (typeof v === 'bigint') return Number(v);
+  return typeof n.source === 'string' ? n.source : String(v);
 }
 
 /** Offset of the nearest unmatched `open` bracket before `from` (within 10,000 characters), or -1. */
@@ -534,9 +661,15 @@ const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 const LBRACE = 0x7b;
 const RBRACE = 0x7d;
+const TAB = 0x09;
+const AMP = 0x26;
+const STAR = 0x2a;
 
-/** Characters the fast reader leaves to the full one: tabs, controls, BOM, lone CR, NEL, LS/PS. */
-const UNSUPPORTED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\t\ufeff\u2028\u2029]|\r(?!\n)/;
+/** Characters the fast reader leaves to the full one: controls, BOM, lone CR, NEL, LS/PS. */
+const UNSUPPORTED = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\ufeff\u2028\u2029]|\r(?!\n)/;
+
+/** Anchor and alias names the fast reader takes (YAML allows more; the full reader reads those). */
+const ANCHOR_NAME = /[A-Za-z0-9_-]/;
 
 /**
  * Reads the plain subset of YAML; undefined when the text uses anything else (the caller then
@@ -618,6 +751,8 @@ class FastReader {
   private depth = 0;
   /** End offset of the last value read (for closing records). */
   private end = 0;
+  /** Anchor → the record and value it names; null while that value is being read. */
+  private readonly anchors = new Map<string, { r: number; value: unknown } | null>();
 
   constructor(s: string) {
     this.s = s;
@@ -646,7 +781,18 @@ class FastReader {
         this.i = n;
         return (this.indent = -1);
       }
-      const c = s.charCodeAt(j);
+      let c = s.charCodeAt(j);
+      if (c === TAB) {
+        // Tabs may separate, never indent: only a blank or comment line may start with one.
+        const k = this.skipBlanks(j);
+        c = s.charCodeAt(k);
+        if (k < n && c !== LF && c !== HASH) throw BAIL;
+        if (k >= n) {
+          this.i = n;
+          return (this.indent = -1);
+        }
+        j = k;
+      }
       if (c === LF || c === HASH) {
         const e = c === LF ? j : s.indexOf('\n', j);
         if (e < 0) {
@@ -673,9 +819,8 @@ class FastReader {
   /** After a value: spaces, an optional comment, then the end of the line (or text). */
   private endOfLine(): void {
     const s = this.s;
-    let j = this.i;
-    const from = j;
-    while (j < this.n && s.charCodeAt(j) === SP) j++;
+    const from = this.i;
+    let j = this.skipBlanks(from);
     if (j >= this.n) {
       this.i = j;
       return;
@@ -693,6 +838,53 @@ class FastReader {
     if (c !== LF) throw BAIL;
     this.i = this.ls = j + 1;
     this.records.addLine(this.ls);
+  }
+
+  /** The offset of the first character at or after `j` that is neither a space nor a tab. */
+  private skipBlanks(j: number): number {
+    const s = this.s;
+    for (let c = s.charCodeAt(j); c === SP || c === TAB; c = s.charCodeAt(++j));
+    return j;
+  }
+
+  /**
+   * A tab at `j` inside a plain scalar or key: fine when only blanks and maybe a comment follow
+   * (true: the text ends before it); anything else after a tab is left to the full reader.
+   */
+  private tabEnds(j: number): boolean {
+    const k = this.skipBlanks(j);
+    const c = this.s.charCodeAt(k);
+    if (k >= this.n || c === LF || c === HASH) return true;
+    throw BAIL;
+  }
+
+  /** `&name` or `*name` at `i`: the name; `i` moves past it. Bails on names outside ANCHOR_NAME. */
+  private anchorName(): string {
+    const s = this.s;
+    const from = ++this.i;
+    while (this.i < this.n && ANCHOR_NAME.test(s[this.i]!)) this.i++;
+    if (this.i === from) throw BAIL;
+    return s.slice(from, this.i);
+  }
+
+  /** An alias `*name` at `i`: the anchored value, its records copied (the shared bound applies). */
+  private alias(): unknown {
+    const name = this.anchorName();
+    const target = this.anchors.get(name);
+    if (!target) throw BAIL; // unknown, or inside the value it names: the full reader says which
+    const copy = this.records.count;
+    if (!this.records.alias(target.r, -1, -1)) throw BAIL;
+    this.end = this.records.rec[copy * STRIDE + END]!;
+    return target.value;
+  }
+
+  /** After `&name` (at `i`, in block context): the name, with `i` at what follows the spaces. */
+  private anchor(): string {
+    const name = this.anchorName();
+    if (!this.isSeparatorAt(this.i)) throw BAIL;
+    this.anchors.set(name, null); // an alias inside the value it names is an error
+    while (this.s.charCodeAt(this.i) === SP) this.i++;
+    return name;
   }
 
   private isSeparatorAt(j: number): boolean {
@@ -748,6 +940,7 @@ class FastReader {
           return j;
         }
       } else if (ch === HASH && j > from && s.charCodeAt(j - 1) === SP) return -1;
+      else if (ch === TAB && this.tabEnds(j)) return -1;
     }
     return -1;
   }
@@ -776,6 +969,7 @@ class FastReader {
         let e = k;
         while (s.charCodeAt(e - 1) === SP) e--;
         key = s.slice(this.i, e);
+        if (key === '<<') throw BAIL; // a YAML 1.1 merge key: the full reader explains
         ke = e;
         this.i = k;
       }
@@ -787,15 +981,23 @@ class FastReader {
       else if (isIndexKey(key)) order = [...Object.keys(obj), key];
       let j = this.i;
       while (s.charCodeAt(j) === SP) j++;
-      const v = s.charCodeAt(j);
+      let v = s.charCodeAt(j);
+      let anchor: string | undefined;
+      if (v === AMP) {
+        this.i = j;
+        anchor = this.anchor();
+        j = this.i;
+        v = s.charCodeAt(j);
+      }
       let value: unknown;
       const next = recs.count;
-      if (j >= this.n || v === LF || (v === HASH && j > this.i)) {
+      if (j >= this.n || v === LF || (v === HASH && s.charCodeAt(j - 1) === SP)) {
         this.endOfLine();
         const ni = this.skipToContent();
         if (ni > indent) value = this.blockNode(ni, indent);
         else if (ni === indent && this.isSeqIndicator(this.i)) value = this.blockSeq(indent);
         else {
+          if (anchor !== undefined) throw BAIL; // an anchored empty value
           // An empty value: null, placed where the yaml package places it.
           const e = recs.open(j);
           recs.close(e, j);
@@ -804,11 +1006,12 @@ class FastReader {
         }
       } else {
         this.i = j;
-        value = this.inlineValue();
+        value = v === STAR && anchor === undefined ? this.alias() : this.inlineValue();
         this.endOfLine();
         this.skipToContent();
       }
       recs.setKey(next, ks, ke);
+      if (anchor !== undefined) this.anchors.set(anchor, { r: next, value });
       put(obj, key, value);
       const ni = this.indent;
       if (ni === indent) {
@@ -832,22 +1035,37 @@ class FastReader {
       this.i++;
       let j = this.i;
       while (s.charCodeAt(j) === SP) j++;
-      const c = s.charCodeAt(j);
+      let c = s.charCodeAt(j);
+      let anchor: string | undefined;
+      if (c === AMP) {
+        this.i = j;
+        anchor = this.anchor();
+        j = this.i;
+        c = s.charCodeAt(j);
+      }
       let item: unknown;
-      if (j >= this.n || c === LF || (c === HASH && j > this.i)) {
+      const next = recs.count;
+      if (j >= this.n || c === LF || (c === HASH && s.charCodeAt(j - 1) === SP)) {
         this.endOfLine();
         const ni = this.skipToContent();
         if (ni > indent) item = this.blockNode(ni, indent);
         else {
+          if (anchor !== undefined) throw BAIL; // an anchored empty item
           const e = recs.open(j);
           recs.close(e, j);
           item = null;
           this.end = j;
         }
+      } else if (c === STAR && anchor === undefined) {
+        this.i = j;
+        item = this.alias();
+        this.endOfLine();
+        if (this.skipToContent() > indent) throw BAIL;
       } else {
         this.i = j;
         if (this.isSeqIndicator(j)) throw BAIL; // `- - a`: nested compact sequence
         if (this.isKeyLine()) {
+          if (anchor !== undefined) throw BAIL; // `- &a key: v` anchors the key
           if (++this.depth > MAX_YAML_DEPTH) throw BAIL;
           item = this.blockMap(j - this.ls);
           this.depth--;
@@ -857,6 +1075,7 @@ class FastReader {
           if (this.skipToContent() > indent) throw BAIL;
         }
       }
+      if (anchor !== undefined) this.anchors.set(anchor, { r: next, value: item });
       items.push(item);
       if (this.indent === indent && this.isSeqIndicator(this.i)) continue;
       if (this.indent > indent) throw BAIL;
@@ -883,6 +1102,7 @@ class FastReader {
       if (ch === COLON) {
         if (this.isSeparatorAt(j + 1)) throw BAIL;
       } else if (ch === HASH && s.charCodeAt(j - 1) === SP) break;
+      else if (ch === TAB && this.tabEnds(j)) break;
     }
     let e = j;
     while (s.charCodeAt(e - 1) === SP) e--;
@@ -1028,6 +1248,7 @@ class FastReader {
         const ks = this.i;
         const c = s.charCodeAt(this.i);
         const key = c === DQ || c === SQ ? this.quoted() : this.plainFlow(true);
+        if (key === '<<' && c !== DQ && c !== SQ) throw BAIL; // a YAML 1.1 merge key
         const ke = this.i;
         this.skipFlowSpaces();
         if (s.charCodeAt(this.i) !== COLON) throw BAIL;
@@ -1064,6 +1285,12 @@ class FastReader {
 
   private flowValue(): unknown {
     const c = this.s.charCodeAt(this.i);
+    if (c === STAR) {
+      const value = this.alias();
+      const d = this.s.charCodeAt(this.i);
+      if (d !== SP && d !== COMMA && d !== RBRACKET && d !== RBRACE) throw BAIL;
+      return value;
+    }
     if (c === DQ || c === SQ) return this.quotedValue();
     if (c === LBRACKET) return this.flowSeq();
     if (c === LBRACE) return this.flowMap();
@@ -1089,7 +1316,7 @@ class FastReader {
     let j = from;
     for (; j < n; j++) {
       const ch = s.charCodeAt(j);
-      if (ch === LF) throw BAIL;
+      if (ch === LF || ch === TAB) throw BAIL;
       if (isFlowIndicator(ch)) break;
       if (ch === COLON) {
         const d = s.charCodeAt(j + 1);

@@ -538,6 +538,48 @@ describe('YAML readers', () => {
     expect(fast).toBeGreaterThan(50);
   });
 
+  it('anchors, aliases and tabs outside indentation stay on the fast reader, which agrees (issue 11 performance cliff)', () => {
+    // One anchor or one tab used to send a whole 100,000-case suite to the slow reader.
+    const fastOnes = [
+      'ctx: &no-mfa {aws:MultiFactorAuthPresent: null}\ncases:\n  - context: *no-mfa\n  - context: *no-mfa # again\n',
+      'a: &x\n  k: [1, 2]\nb: *x\nc: [*x, y]\nd:\n  - &y v\n  - *y\n',
+      'a: 1\t# a tab before a comment\nb: "tab\tinside"\nc: x \t\n\t# a comment line after a tab\n',
+    ];
+    for (const text of fastOnes) expect(agree(text), text).toBe('fast');
+    const atom = fc.constantFrom('a', 'x y', '1', '"q"', '&a x', '&a', '*a', '*b', '&b [1, *a]', '[*a, x]', '{k: *a}', '&a {k: 1}', 'x\t# c',
+      '"a\tb"', 'x\t', '\ty', "'\t'", '&a\tfoo', '*a # c', '*a\t', '&a:b x', '<<', '[a,\tb]', '- x', '{<<: 1}');
+    const key = fc.constantFrom('a', 'b', 'key', '"q"', '<<', '"<<"', '&a k', 'x\ty', 'k\t');
+    const line = fc.oneof(
+      fc.tuple(fc.nat(4), key, fc.constantFrom(': ', ':', ':\t'), atom).map(([i, k, c, a]) => ' '.repeat(i) + k + c + a),
+      fc.tuple(fc.nat(4), fc.constantFrom('- ', '-', '-\t'), atom).map(([i, d, a]) => ' '.repeat(i) + d + a),
+      fc.tuple(fc.nat(4), atom).map(([i, a]) => ' '.repeat(i) + a),
+      fc.constantFrom('', '# comment', '\t- a', '\t# c', ' \t '),
+    );
+    let aliases = 0;
+    let tabs = 0;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 7 }), (lines) => {
+        const text = lines.join('\n') + '\n';
+        if (agree(text) !== 'fast') return;
+        if (text.includes('*a')) aliases++;
+        if (text.includes('\t')) tabs++;
+      }),
+      { numRuns: 3000, seed: 20261101 },
+    );
+    expect(aliases).toBeGreaterThan(5); // the comparison covers what it is about
+    expect(tabs).toBeGreaterThan(50);
+  });
+
+  it('keys are compared as the text they are in both readers: 1 and 01, true and True are two keys (issue 11 item 9)', () => {
+    for (const text of ['t: {1: a, 01: b}\n', 't:\n  true: a\n  True: b\n']) {
+      expect(agree(text)).toBe('fast');
+      expect(Object.keys((parseYamlFull(text).doc!.value as { t: object }).t)).toHaveLength(2);
+      // The same text with a tab in it (the full reader) keeps both keys too.
+      expect(parseYamlFull(text.replace('\n', ' \t\n')).errors).toEqual([]);
+    }
+    expect(parseYamlFull('a: 1\n"a": 2\n').errors[0]).toMatchObject({ line: 2, column: 1 });
+  });
+
   it('reports syntax errors, duplicate keys and extra documents with positions', () => {
     expect(parseYaml('a: [1, 2\nb: 1\n').errors[0]).toMatchObject({ line: 1, column: 4, message: expect.stringMatching(/never closed/) });
     expect(parseYaml('a: 1\nb: 2\na: 3\n').errors[0]).toMatchObject({ line: 3, column: 1, message: expect.stringMatching(/unique/) });
