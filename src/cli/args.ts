@@ -37,9 +37,9 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], op
   throw new CliUsageError(`${option} must be one of ${allowed.join(', ')} (got "${value}")`, usage);
 }
 
-/** `key=value` pairs (tags). */
+/** `key=value` pairs (tags); any key is kept as written, `__proto__` and `constructor` too. */
 export function keyValues(items: string[] | undefined, option: string, usage: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const item of items ?? []) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new CliUsageError(`${option} takes KEY=VALUE (got "${item}")`, usage);

@@ -267,6 +267,10 @@ class Loader {
           : `${display} must be a YAML mapping (suite:, policies:, principals:, cases: …), not ${Array.isArray(root) ? 'a list' : 'a single value'}`;
       throw this.error(pfPartial, [], message);
     }
+    if (text.includes('__proto__')) {
+      const at = protoKeyPath(root);
+      if (at) throw this.error(pfPartial, at, PROTO_KEY, true);
+    }
     const r = parseSuiteFile(root);
     if (!r.success) {
       const problems = schemaProblems(r.issues, root);
@@ -336,6 +340,29 @@ class Loader {
     this.roots.set(dir, root);
     return root;
   }
+}
+
+const PROTO_KEY =
+  '"__proto__" cannot be a name or key in a suite (a tag key, a policy, group or principal name, a context key): ' +
+  'JavaScript objects cannot hold it as data, so iamspec would lose it; rename it';
+
+/**
+ * The path of the first `__proto__` mapping key outside inline policy documents (whose keys the
+ * policy validator reads from positioned nodes, where such a key is kept and reported), or undefined.
+ */
+function protoKeyPath(root: object): PathSegment[] | undefined {
+  const stack: [unknown, PathSegment[]][] = [[root, []]];
+  while (stack.length > 0) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (path.length === 2 && path[0] === 'policies') continue;
+    if (Array.isArray(v)) v.forEach((item, k) => stack.push([item, [...path, k]]));
+    else {
+      if (Object.hasOwn(v, '__proto__')) return [...path, '__proto__'];
+      for (const [k, item] of Object.entries(v)) stack.push([item, [...path, k]]);
+    }
+  }
+  return undefined;
 }
 
 function walk(dir: string): string[] {
