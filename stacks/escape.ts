@@ -19,6 +19,8 @@
 // stacks/model.ts), and the synthesis re-reads cdk.tf.json to check every document byte for byte
 // (stacks/main.ts).
 
+import { compactJson } from '../src/policy/json.ts';
+
 /** `${` → `$${` and `%{` → `%%{`: the string Terraform turns back into `s`. */
 export function escapeTerraform(s: string): string {
   return s.split('${').join('$${').split('%{').join('%%{');
@@ -38,9 +40,10 @@ export function cdktfTokenIndex(s: string): number {
 }
 
 /**
- * The exact JSON text deployed for a verified document: compact JSON.stringify of the loaded
- * document (what the suites evaluated). Compact because SCP size limits count whitespace.
+ * The exact JSON text deployed for a verified policy: its text (what the suites evaluated), compact
+ * because SCP size limits count whitespace, every number and key as written (re-printing the
+ * parsed document would turn 9007199254740993 into 9007199254740992 and 1e3 into 1000).
  */
-export function documentJson(document: unknown): string {
-  return JSON.stringify(document);
+export function documentJson(verifiedText: string): string {
+  return compactJson(verifiedText);
 }

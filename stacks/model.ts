@@ -48,7 +48,7 @@ export interface DeployPolicy {
   id: string;
   /** The verified document (a plain JSON value). */
   document: unknown;
-  /** The exact JSON text deployed: documentJson(document). */
+  /** The exact JSON text deployed: documentJson of the verified text. */
   json: string;
   roles: PolicyRole[];
   suites: SuiteRef[];
@@ -289,7 +289,7 @@ export function buildDeployModel(suites: readonly Suite[], opts: ModelOptions = 
         }
       }
     }
-    const json = documentJson(first.policy.document);
+    const json = documentJson(first.policy.text);
     if (cdktfTokenIndex(json) >= 0) {
       problems.push(
         `policy "${name}" (${where(first.policy.defined, root)}) contains "\${TfToken[", which CDKTF would replace with one of its tokens; it cannot be deployed through CDKTF unchanged`,

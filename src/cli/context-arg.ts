@@ -23,13 +23,15 @@ function yamlish(raw: string, key: string, usage: string): unknown {
   return raw;
 }
 
-export function parseContextArg(item: string, usage: string): [string, ContextValue | null] {
+/** KEY=VALUE typed; a number keeps its digits as written; `warn` receives what looks wrong (epoch milliseconds). */
+export function parseContextArg(item: string, usage: string, warn?: (message: string) => void): [string, ContextValue | null] {
   const eq = item.indexOf('=');
   if (eq <= 0) throw new CliUsageError(`--context takes KEY=VALUE (got "${item}")`, usage);
   const key = item.slice(0, eq).trim();
-  const value = yamlish(item.slice(eq + 1).trim(), key, usage);
+  const raw = item.slice(eq + 1).trim();
+  const value = yamlish(raw, key, usage);
   try {
-    return [key, typeContextValue(key, value as ContextValueInput)];
+    return [key, typeContextValue(key, value as ContextValueInput, { numberText: (path) => (path.length === 0 ? raw : undefined), ...(warn ? { warn } : {}) })];
   } catch (e) {
     if (e instanceof ContextValueError) throw new CliUsageError(`--context ${key}: ${e.message}`, usage);
     throw e;

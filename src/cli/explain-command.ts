@@ -154,7 +154,7 @@ function explainAdHoc(o: Values, color: boolean, io: IO): number {
     (items ?? []).map((level, i) => level.split(',').filter(Boolean).map((f) => readPolicyFile(f.trim(), type, io, i)));
   const context: Record<string, ContextValue | null> = {};
   for (const item of o.context ?? []) {
-    const [k, v] = parseContextArg(item, EXPLAIN_HELP);
+    const [k, v] = parseContextArg(item, EXPLAIN_HELP, (message) => io.stderr.write(`iamspec: warning: --context ${message}\n`));
     context[k] = v;
   }
   const set = compilePolicySet({

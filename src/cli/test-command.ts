@@ -8,6 +8,7 @@ import {
   REPORTER_NAMES,
   formatJunit,
   formatPolicyWarnings,
+  formatSuiteWarnings,
   toProblem,
   type Reporter,
   type ReporterContext,
@@ -179,7 +180,8 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     }
     if (reporter.name === 'pretty' && !ctx.quiet) {
       const ran = new Set(run.results.map((r) => r.suite)); // the suites --filter / --shard kept
-      io.stderr.write(formatPolicyWarnings(suites.filter((s) => ran.has(s.name)), io.cwd));
+      const used = suites.filter((s) => ran.has(s.name));
+      io.stderr.write(formatPolicyWarnings(used, io.cwd) + formatSuiteWarnings(used, io.cwd));
     }
     if (o['junit-file']) writeOut(resolve(io.cwd, o['junit-file']), formatJunit(run, { ...ctx, color: false }));
     if (io.env.IAMSPEC_PROFILE) {

@@ -441,6 +441,50 @@ export function escapePointer(key: string): string {
   return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
+/** A number as JSON writes it (RFC 8259 §6). */
+export const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A JsonNode as JSON text, numbers exactly as written (`raw`: 9007199254740993 and 1e3 stay so,
+ * where JSON.stringify of the parsed value would print 9007199254740992 and 1000), keys in their
+ * order. `indent` 2 gives JSON.stringify(…, null, 2)'s layout; none, compact text.
+ */
+export function jsonText(node: JsonNode, indent = 0): string {
+  const write = (n: JsonNode, pad: string): string => {
+    switch (n.kind) {
+      case 'object': {
+        if (n.entries.length === 0) return '{}';
+        const inner = pad + ' '.repeat(indent);
+        const sep = indent ? ': ' : ':';
+        const items = n.entries.map((e) => `${indent ? '\n' + inner : ''}${JSON.stringify(e.key)}${sep}${write(e.value, inner)}`);
+        return `{${items.join(',')}${indent ? '\n' + pad : ''}}`;
+      }
+      case 'array': {
+        if (n.items.length === 0) return '[]';
+        const inner = pad + ' '.repeat(indent);
+        const items = n.items.map((item) => `${indent ? '\n' + inner : ''}${write(item, inner)}`);
+        return `[${items.join(',')}${indent ? '\n' + pad : ''}]`;
+      }
+      case 'string':
+        return JSON.stringify(n.value);
+      case 'number':
+        return n.raw;
+      case 'boolean':
+        return n.value ? 'true' : 'false';
+      case 'null':
+        return 'null';
+    }
+  };
+  return write(node, '');
+}
+
+/** JSON text without insignificant whitespace, every token as written (what is deployed). */
+export function compactJson(text: string): string {
+  const { node } = parseJson(text);
+  if (!node) throw new Error('compactJson: the text is not JSON');
+  return jsonText(node);
+}
+
 /** JSON with object keys sorted and undefined members dropped: one text per value (for hashing and comparing documents). */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

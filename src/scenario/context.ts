@@ -12,7 +12,8 @@
 //   would imply).
 // Each value must fit its type, checked with the engine's own parsers (so what loads, the engine
 // can compare): numbers are decimals, dates ISO 8601 or epoch seconds, IPs addresses, binary
-// base64, booleans true/false.
+// base64, booleans true/false. A number keeps the digits it was written with (the loader passes
+// the source text), else is written out as a decimal without exponent.
 //
 // Keys: `prefix:name`. An `aws:` key the catalog does not know, or a key of a service the catalog
 // knows that is not among that service's keys, is an error with a did-you-mean, unless the value
@@ -93,12 +94,41 @@ export function contextKeyProblem(key: string, explicit: boolean): string | unde
   return problem;
 }
 
-/** Numbers as the decimal text the engine compares; undefined when JavaScript would write an exponent. */
-function numberText(n: number): string | undefined {
+/**
+ * A number as decimal text, never with an exponent (1e-7 → 0.0000001, 1e21 → 1 and 21 zeros: the
+ * engine and the simulator read decimals); undefined for NaN and infinities.
+ */
+export function decimalText(n: number): string | undefined {
   if (!Number.isFinite(n)) return undefined;
   const t = String(n);
-  return /^-?\d+(\.\d+)?$/.test(t) ? t : undefined;
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(t);
+  if (!m) return t;
+  const digits = m[2]! + (m[3] ?? '');
+  const exp = Number(m[4]);
+  // String() uses an exponent only below 1e-6 and from 1e21: the digits never reach the point.
+  return exp < 0 ? `${m[1]}0.${'0'.repeat(-exp - 1)}${digits}` : `${m[1]}${digits}${'0'.repeat(exp + 1 - digits.length)}`;
 }
+
+/** How a number was written, when it was a plain decimal: kept as is (9007199254740993 is no double). */
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Where typeContextValue can learn more than the value says. */
+export interface TypingSource {
+  /** The source text of the number at `path` (relative to the value), when there is one. */
+  numberText?: (path: PathSegment[]) => string | undefined;
+  /** Receives what is suspicious but not wrong, e.g. epoch milliseconds in a date key. */
+  warn?: (message: string, path: PathSegment[]) => void;
+}
+
+/** A number's text: as written when that is a plain decimal, else its decimal expansion. */
+function numberText(n: number, path: PathSegment[], from: TypingSource): string | undefined {
+  const written = from.numberText?.(path);
+  if (written !== undefined && PLAIN_DECIMAL.test(written)) return written;
+  return decimalText(n);
+}
+
+/** Epoch seconds reach 11 digits in the year 5138: more digits are milliseconds, almost surely. */
+const EPOCH_MILLIS = /^-?\d{12,}(\.\d+)?$/;
 
 const TYPE_HELP: Record<ContextType, string> = {
   string: 'text',
@@ -115,12 +145,12 @@ function badValue(key: string, type: ContextType, v: unknown, path: PathSegment[
 }
 
 /** One value as the text of `type`; throws ContextValueError (with `path`) when it does not fit. */
-function valueText(key: string, type: ContextType, v: unknown, path: PathSegment[]): string {
+function valueText(key: string, type: ContextType, v: unknown, path: PathSegment[], from: TypingSource): string {
   switch (type) {
     case 'string':
       if (typeof v === 'string') return v;
       if (typeof v === 'boolean') return String(v);
-      if (typeof v === 'number') return numberText(v) ?? badValue(key, type, v, path);
+      if (typeof v === 'number') return numberText(v, path, from) ?? badValue(key, type, v, path);
       return badValue(key, type, v, path);
     case 'boolean':
       if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -130,13 +160,20 @@ function valueText(key: string, type: ContextType, v: unknown, path: PathSegment
       }
       return badValue(key, type, v, path);
     case 'numeric':
-      if (typeof v === 'number') return numberText(v) ?? badValue(key, type, v, path);
+      if (typeof v === 'number') return numberText(v, path, from) ?? badValue(key, type, v, path);
       if (typeof v === 'string' && parseDecimal(v) !== null) return v;
       return badValue(key, type, v, path);
     case 'date': {
-      const t = typeof v === 'number' ? numberText(v) : typeof v === 'string' ? v : undefined;
-      if (t !== undefined && !Number.isNaN(parseInstant(t))) return t;
-      return badValue(key, type, v, path);
+      const t = typeof v === 'number' ? numberText(v, path, from) : typeof v === 'string' ? v : undefined;
+      if (t === undefined || Number.isNaN(parseInstant(t))) return badValue(key, type, v, path);
+      if (EPOCH_MILLIS.test(t)) {
+        const year = new Date(parseInstant(t)).getUTCFullYear();
+        from.warn?.(
+          `${key}: ${t} read as epoch seconds is the year ${year}; if it is epoch milliseconds, divide by 1000 (or write an ISO 8601 date)`,
+          path,
+        );
+      }
+      return t;
     }
     case 'ip':
       if (typeof v === 'string' && parseRequestAddress(v) !== 0) return v;
@@ -155,7 +192,7 @@ function yamlType(v: unknown): ContextType {
  * Types one context value. Throws ContextValueError when the key is unknown or the value does
  * not fit its type.
  */
-export function typeContextValue(key: string, value: ContextValueInput): ContextValue | null {
+export function typeContextValue(key: string, value: ContextValueInput, from: TypingSource = {}): ContextValue | null {
   if (value === null) return null;
   if (typeof value === 'object' && !Array.isArray(value)) {
     const problem = contextKeyProblem(key, true);
@@ -180,10 +217,10 @@ export function typeContextValue(key: string, value: ContextValueInput): Context
         throw new ContextValueError(`type ${value.type} takes one value, but this is a list: use ${value.type}List for a list`, ['value']);
       }
       const values: string[] = [];
-      for (let i = 0; i < raw.length; i++) values.push(valueText(key, type, raw[i], ['value', i]));
+      for (let i = 0; i < raw.length; i++) values.push(valueText(key, type, raw[i], ['value', i], from));
       return { type, list, values };
     }
-    return { type, list, values: [valueText(key, type, raw, ['value'])] };
+    return { type, list, values: [valueText(key, type, raw, ['value'], from)] };
   }
   const info = keyInfo(key);
   if (info.problem) throw new ContextValueError(info.problem, [], true);
@@ -195,11 +232,11 @@ export function typeContextValue(key: string, value: ContextValueInput): Context
     else if (value.length > 0 && value.every(isNumber)) type = 'numeric';
     else type = 'string';
     const values: string[] = [];
-    for (let i = 0; i < value.length; i++) values.push(valueText(key, type, value[i], [i]));
+    for (let i = 0; i < value.length; i++) values.push(valueText(key, type, value[i], [i], from));
     return { type, list: true, values };
   }
   const type = known ? known.type : yamlType(value);
-  return { type, list: known?.list ?? false, values: [valueText(key, type, value, [])] };
+  return { type, list: known?.list ?? false, values: [valueText(key, type, value, [], from)] };
 }
 
 function isBoolean(v: unknown): boolean {

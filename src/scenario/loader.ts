@@ -18,6 +18,7 @@ import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
 import { hasWildcard } from '../engine/glob.ts';
 import { parsePrincipal, RequestError, type ContextValue, type Principal } from '../engine/request.ts';
 import { PolicyError, readPolicy, type Finding, type JsonNode, type PolicyType } from '../policy/index.ts';
+import { JSON_NUMBER, jsonText } from '../policy/json.ts';
 import { ContextValueError, typeContextValue } from './context.ts';
 import {
   SuiteError,
@@ -31,6 +32,7 @@ import {
   type SuitePrincipal,
   type SuiteResource,
   type SuiteVpcEndpoint,
+  type SuiteWarning,
 } from './model.ts';
 import { closest, didYouMean, listNames } from '../policy/names.ts';
 import {
@@ -438,6 +440,7 @@ class SuiteBuilder {
   private readonly principals = new Map<string, SuitePrincipal>();
   private readonly parsedPrincipals = new Map<string, Principal>();
   private readonly actionProblems = new Map<string, string | null>();
+  private readonly warnings: SuiteWarning[] = [];
   private readonly patternProblems = new Map<string, string | null>();
 
   constructor(
@@ -487,6 +490,7 @@ class SuiteBuilder {
     if (pf.data.about !== undefined) suite.about = pf.data.about;
     if (organization) suite.organization = organization;
     if (vpcEndpoints.size > 0) suite.vpcEndpoints = vpcEndpoints;
+    if (this.warnings.length > 0) suite.warnings = this.warnings;
     return suite;
   }
 
@@ -666,8 +670,12 @@ class SuiteBuilder {
     value: ContextInput[string],
     below: readonly PathSegment[] = HERE,
   ): ContextValue | null {
+    const at = (rel: PathSegment[]): PathSegment[] => [...path, key, ...below, ...rel];
     try {
-      return typeContextValue(key, value);
+      return typeContextValue(key, value, {
+        numberText: (rel) => pf.doc.sourceText(at(rel)),
+        warn: (message, rel) => this.warnings.push({ message, where: this.ref(pf, at(rel)) }),
+      });
     } catch (e) {
       if (e instanceof ContextValueError) throw this.err(pf, e.atKey ? [...path, key] : [...path, key, ...below, ...e.path], e.message, e.atKey);
       throw e;
@@ -759,8 +767,16 @@ class SuiteBuilder {
         const awsManaged = { arn: value.arn, source: this.loader.display(abs) };
         this.policies.set(name, { name, document, text, path: abs, awsManaged, defined, usedAs: [], compiled: new Map() });
       } else {
-        const document = value;
-        this.policies.set(name, { name, document, text: JSON.stringify(document, null, 2), defined, usedAs: [], compiled: new Map() });
+        // The text sent to the simulator and deployed is the YAML as JSON, numbers as written.
+        const node = file.doc.node(def.path);
+        const bad = nonJsonNumber(node);
+        if (bad) {
+          throw new SuiteError(
+            `policy ${JSON.stringify(name)}: the number ${bad.raw} is not JSON, and an inline policy is sent to AWS and deployed as JSON: write it as a JSON number or quote it`,
+            { file: file.display, ...bad.span.start },
+          );
+        }
+        this.policies.set(name, { name, document: value, text: jsonText(node, 2), defined, usedAs: [], compiled: new Map() });
       }
     }
   }
@@ -1239,6 +1255,18 @@ class SuiteBuilder {
     });
     return out;
   }
+}
+
+/** The first number in `root` whose text (YAML: 0x1F, +12, .5, .inf) JSON cannot hold, or undefined. */
+function nonJsonNumber(root: JsonNode): Extract<JsonNode, { kind: 'number' }> | undefined {
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.kind === 'number' && !JSON_NUMBER.test(n.raw)) return n;
+    if (n.kind === 'array') stack.push(...n.items);
+    else if (n.kind === 'object') for (const e of n.entries) stack.push(e.value);
+  }
+  return undefined;
 }
 
 function isAwsManagedCopy(v: PolicyDefinition): v is { arn: string; file: string } {

@@ -21,11 +21,12 @@ export type Expectation = (typeof EXPECTATIONS)[number];
 
 export interface SuitePolicy {
   name: string;
-  /** The document as a plain JSON value (what is deployed and sent to the simulator). */
+  /** The document as a plain JSON value (for reading and comparing; numbers are doubles here). */
   document: unknown;
   /**
-   * The document's text: the JSON file's exact content for file policies, or the inline YAML
-   * document serialised with JSON.stringify(document, null, 2).
+   * The document's text, what the engine verified and what is sent to the simulator and deployed:
+   * the JSON file's exact content for file policies, or the inline YAML document as JSON with
+   * two-space indents and its numbers as written.
    */
   text: string;
   /** The policy JSON file, when the suite names one (absolute path). */
@@ -150,6 +151,13 @@ export interface Suite {
   properties: PropertySpec[];
   /** `lint: {disable: [...]}` of the suite and the fragments it includes. */
   lintDisable?: DisableEntry[];
+  /** What in the suite looks wrong but is not an error (e.g. epoch milliseconds in a date key). */
+  warnings?: SuiteWarning[];
+}
+
+export interface SuiteWarning {
+  message: string;
+  where: SourceRef;
 }
 
 /** A user mistake in a suite or policy: printed as file:line:column and exits 2. */

@@ -22,7 +22,7 @@ import { refName, type Decision, type EvaluationResult } from '../engine/types.t
 import { displayPath } from '../display-path.ts';
 import { describeForAll, satisfies } from './expectation.ts';
 import { caseRequest, resolverFor } from './resolve.ts';
-import { contextValueFromYaml, contextValueToYaml, type YamlContextValue } from './context.ts';
+import { contextValueFromYaml, contextValueToYaml, decimalText, type YamlContextValue } from './context.ts';
 import { SuiteError, type PropertySpec, type Suite } from './model.ts';
 import type { CaseResult } from './report.ts';
 
@@ -172,9 +172,28 @@ function contextDomain(spec: PropertySpec, key: string, d: ContextDomain): fc.Ar
       // Epoch seconds, written as ISO 8601 so a counterexample reads as a date.
       return fc.integer({ min: Math.ceil(a), max: Math.floor(b) }).map((t) => new Date(t * 1000).toISOString().replace('.000Z', 'Z'));
     }
-    return Number.isInteger(a) && Number.isInteger(b) ? fc.integer({ min: a, max: b }) : fc.double({ min: a, max: b, noNaN: true, noDefaultInfinity: true });
+    return Number.isInteger(a) && Number.isInteger(b) ? fc.integer({ min: a, max: b }) : decimalRange(a, b);
   }
   return fail(spec, `forAll.context "${key}": use {oneOf: [...]} or {range: [low, high]}`);
+}
+
+/**
+ * Decimals from a to b with three more decimal places than the bounds have (at most 15), drawn as
+ * scaled integers: every sample is a short decimal the engine and the simulator read (a double
+ * sampler also draws subnormals such as 3.6e-115), and shrinking moves towards the low bound.
+ */
+function decimalRange(a: number, b: number): fc.Arbitrary<number> {
+  const text = [decimalText(a)!, decimalText(b)!];
+  const places = Math.min(15, Math.max(...text.map((t) => t.split('.')[1]?.length ?? 0)) + 3);
+  const scaled = (t: string): bigint => {
+    const [int, frac = ''] = t.split('.');
+    return BigInt(int! + frac.slice(0, places).padEnd(places, '0'));
+  };
+  const unscaled = (k: bigint): number => {
+    const digits = (k < 0n ? -k : k).toString().padStart(places + 1, '0');
+    return Number(`${k < 0n ? '-' : ''}${digits.slice(0, -places)}.${digits.slice(-places)}`);
+  };
+  return fc.bigInt({ min: scaled(text[0]!), max: scaled(text[1]!) }).map(unscaled);
 }
 
 /**

@@ -306,6 +306,14 @@ export class YamlDoc {
   }
   private itemCache: { path: readonly PathSegment[]; r: number; n: number } | undefined;
 
+  /** The source text of the value at `path` (a scalar as written, quotes included), or undefined. */
+  sourceText(path: readonly PathSegment[]): string | undefined {
+    const { r, matched } = this.find(path);
+    if (matched !== path.length) return undefined;
+    const b = r * STRIDE;
+    return this.text.slice(this.rec[b + START]!, this.rec[b + END]!);
+  }
+
   /** Where the value at `path` is; for a path that does not exist, the deepest value that does. */
   span(path: readonly PathSegment[]): Span {
     return this.spanOf(this.find(path).r);

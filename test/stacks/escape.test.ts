@@ -80,12 +80,18 @@ describe('escapeTerraform', () => {
     );
   });
 
-  it('the deployed text is the compact JSON of the document; escaped and unescaped it is the document again', () => {
+  it('the deployed text is the compact JSON of the verified text; escaped and unescaped it is the document again', () => {
     const doc = { Statement: [{ Resource: 'arn:aws:s3:::b/${aws:username}', Condition: { StringLike: { k: ['%{x}'] } } }] };
-    expect(documentJson(doc)).toBe('{"Statement":[{"Resource":"arn:aws:s3:::b/${aws:username}","Condition":{"StringLike":{"k":["%{x}"]}}}]}');
-    expect(escapeTerraform(documentJson(doc))).toContain('b/$${aws:username}');
-    expect(escapeTerraform(documentJson(doc))).toContain('%%{x}');
-    expect(JSON.parse(unescapeTerraform(escapeTerraform(documentJson(doc))))).toEqual(doc);
+    const text = JSON.stringify(doc, null, 2);
+    expect(documentJson(text)).toBe('{"Statement":[{"Resource":"arn:aws:s3:::b/${aws:username}","Condition":{"StringLike":{"k":["%{x}"]}}}]}');
+    expect(escapeTerraform(documentJson(text))).toContain('b/$${aws:username}');
+    expect(escapeTerraform(documentJson(text))).toContain('%%{x}');
+    expect(JSON.parse(unescapeTerraform(escapeTerraform(documentJson(text))))).toEqual(doc);
+  });
+
+  it('numbers are deployed as written, never re-printed by JavaScript (issue 11 item 7)', () => {
+    const text = '{"Statement": [{"Condition": {"NumericLessThan": {"s3:max-keys": [9007199254740993, 1e3, 1.50]}}}]}';
+    expect(documentJson(text)).toBe('{"Statement":[{"Condition":{"NumericLessThan":{"s3:max-keys":[9007199254740993,1e3,1.50]}}}]}');
   });
 });
 

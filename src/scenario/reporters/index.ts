@@ -11,7 +11,7 @@ import { pretty } from './pretty.ts';
 import type { Problem, Reporter } from './types.ts';
 
 export type { Output, Problem, Reporter, ReporterContext } from './types.ts';
-export { formatPolicyWarnings, formatPretty, formatProblem, summaryLine } from './pretty.ts';
+export { formatPolicyWarnings, formatSuiteWarnings, formatPretty, formatProblem, summaryLine } from './pretty.ts';
 export { formatJson, resultJson, errorJson } from './json.ts';
 export { formatJunit, xmlEscape } from './junit.ts';
 export { formatGithub, escapeData, escapeProperty } from './github.ts';

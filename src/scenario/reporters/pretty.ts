@@ -129,6 +129,13 @@ export function formatPolicyWarnings(suites: Suite[], cwd: string): string {
   return `\n${lines.size} policy warning${lines.size === 1 ? '' : 's'} (not failures):\n${[...lines].map((l) => `  ${l}`).join('\n')}\n`;
 }
 
+/** The suites' own warnings (e.g. epoch milliseconds in a date key): they do not fail a case either. */
+export function formatSuiteWarnings(suites: Suite[], cwd: string): string {
+  const lines = suites.flatMap((s) => (s.warnings ?? []).map((w) => `${displayPath(w.where.file, cwd)}:${w.where.line}:${w.where.column}: warning: ${w.message}`));
+  if (lines.length === 0) return '';
+  return `\n${lines.length} suite warning${lines.length === 1 ? '' : 's'} (not failures):\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+}
+
 /** `file:line:column: message`, then each detail indented; no stack trace. */
 export function formatProblem(problem: Problem, ctx: ReporterContext): string {
   const p = palette(ctx.color);
