@@ -24,11 +24,34 @@ export interface IO {
 
 export function processIO(): IO {
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: guarded(process.stdout, 'stdout'),
+    stderr: guarded(process.stderr, 'stderr'),
     cwd: process.cwd(),
     env: process.env,
     stdin: { isTTY: process.stdin.isTTY === true, read: () => readFileSync(0, 'utf8') },
+  };
+}
+
+/**
+ * A process stream whose write errors end the run as a user expects, never as a Node stack: the
+ * reader went away (EPIPE: `iamspec test | head`) → later output is dropped and the run ends
+ * normally; anything else (ENOSPC: `> /dev/full`, EIO) → one line on stderr and exit 2, since the
+ * report is lost.
+ */
+function guarded(stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): Stream {
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    if (e.code === 'EPIPE') return;
+    if (name === 'stdout') process.stderr.write(`iamspec: cannot write the output to stdout: ${e.code ?? e.message}\n`);
+    process.exit(2);
+  });
+  return {
+    write: (s: string) => closed || stream.write(s),
+    get isTTY() {
+      return stream.isTTY;
+    },
   };
 }
 

@@ -22,9 +22,14 @@ export const REPORTER_NAMES = Object.keys(REPORTERS);
 /**
  * A user mistake as a Problem (printed, exit 2); null for anything else (an internal error).
  * Recognised: SuiteError (file:line:column), PolicyError (its findings), UsageError, RequestError,
- * and any error carrying `where: {file, line, column}`.
+ * and any error carrying `where: {file, line, column}`. Bounded (see `bounded`).
  */
 export function toProblem(e: unknown): Problem | null {
+  const p = recognise(e);
+  return p ? bounded(p) : null;
+}
+
+function recognise(e: unknown): Problem | null {
   if (e instanceof SuiteError) {
     return { message: e.message, where: e.where, details: e.details.map((d) => ({ message: d.message, where: d.where })) };
   }
@@ -51,6 +56,26 @@ export function toProblem(e: unknown): Problem | null {
     };
   }
   return null;
+}
+
+/** At most this many problems are listed after the first, then how many more there are. */
+export const MAX_DETAILS = 50;
+/** Quoted input longer than this is cut (a 100 KB name would otherwise be printed whole). */
+const MAX_QUOTE = 200;
+const MAX_MESSAGE = 1000;
+
+/** A Problem that prints in a few screens whatever the input: long quotes cut, at most MAX_DETAILS details. */
+export function bounded(p: Problem): Problem {
+  const details = p.details.slice(0, MAX_DETAILS).map((d) => ({ ...d, message: clip(d.message) }));
+  if (p.details.length > MAX_DETAILS) details.push({ message: `… and ${p.details.length - MAX_DETAILS} more problems` });
+  return { ...p, message: clip(p.message), details };
+}
+
+function clip(message: string): string {
+  const quotesCut = message.replace(/"(?:[^"\\]|\\.)*"/g, (q) =>
+    q.length <= MAX_QUOTE ? q : `${q.slice(0, MAX_QUOTE - 50)}…" (${q.length - 2} characters)`,
+  );
+  return quotesCut.length <= MAX_MESSAGE ? quotesCut : `${quotesCut.slice(0, MAX_MESSAGE)}… (${quotesCut.length - MAX_MESSAGE} more characters)`;
 }
 
 function isWhere(w: unknown): boolean {
