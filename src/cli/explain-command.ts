@@ -14,7 +14,7 @@ import { resourcePolicyType, resolverFor } from '../scenario/resolve.ts';
 import { displayPath } from '../display-path.ts';
 import { satisfies } from '../scenario/expectation.ts';
 import { runCase } from '../scenario/runner.ts';
-import { loadSuites } from '../scenario/loader.ts';
+import { actionProblem, arnProblem, loadSuites } from '../scenario/loader.ts';
 import { lintPolicyFile } from '../scenario/lint.ts';
 import { CliUsageError, keyValues, oneOf, parse, suggestions } from './args.ts';
 import { parseContextArg } from './context-arg.ts';
@@ -144,14 +144,31 @@ function readPolicyFile(file: string, type: PolicyType, io: IO, level?: number):
   return compiled;
 }
 
+/** The request's action, resource and owner, checked as a suite's cases are (src/scenario/loader.ts). */
+function checkRequestArgs(o: Values): void {
+  const action = actionProblem(o.action!, false);
+  if (action) throw new CliUsageError(`--action: ${action}`, EXPLAIN_HELP);
+  const resource = o.resource === '*' ? undefined : arnProblem(o.resource!, false);
+  if (resource) throw new CliUsageError(`--resource ${JSON.stringify(o.resource)}: ${resource}`, EXPLAIN_HELP);
+  const owner = o['resource-owner'];
+  if (owner !== undefined && !/^\d{12}$/.test(owner)) {
+    throw new CliUsageError(`--resource-owner takes the owning account's 12-digit id (got "${owner}")`, EXPLAIN_HELP);
+  }
+}
+
 function explainAdHoc(o: Values, color: boolean, io: IO): number {
   const missing = (['principal', 'action', 'resource'] as const).filter((k) => !o[k]);
   if (missing.length) {
     throw new CliUsageError(`explain needs ${missing.map((m) => `--${m}`).join(', ')} (or a suite file with --case)`, EXPLAIN_HELP);
   }
   const expect: Expectation | undefined = o.expect ? oneOf(o.expect, EXPECTATIONS, '--expect', EXPLAIN_HELP) : undefined;
+  checkRequestArgs(o);
   const levels = (items: string[] | undefined, type: 'scp' | 'rcp') =>
-    (items ?? []).map((level, i) => level.split(',').filter(Boolean).map((f) => readPolicyFile(f.trim(), type, io, i)));
+    (items ?? []).map((level, i) => {
+      const files = level.split(',').map((f) => f.trim()).filter(Boolean);
+      if (files.length === 0) throw new CliUsageError(`--${type} level ${i + 1} names no policy file: give one or more files per level, root first`, EXPLAIN_HELP);
+      return files.map((f) => readPolicyFile(f, type, io, i));
+    });
   const context: Record<string, ContextValue | null> = {};
   for (const item of o.context ?? []) {
     const [k, v] = parseContextArg(item, EXPLAIN_HELP, (message) => io.stderr.write(`iamspec: warning: --context ${message}\n`));

@@ -76,6 +76,8 @@ export function parsePrincipal(input: PrincipalInput): Principal {
   if (!arn) throw new RequestError(`principal "${raw}" is not an ARN, "anonymous" or "service:<name>"`);
   const { partition, service, account } = arn;
   if (!/^\d{12}$/.test(account)) throw new RequestError(`principal "${raw}" has no 12-digit account id`);
+  const problem = principalArnProblem(arn);
+  if (problem) throw new RequestError(`principal "${raw}": ${problem}`);
   const common = { account, tags, ...(input.uniqueId ? { uniqueId: input.uniqueId } : {}) };
   if (service === 'iam' && arn.resource === 'root') {
     return { kind: 'root', arn: raw, serviceLinked: false, ...common };
@@ -125,6 +127,38 @@ export function parsePrincipal(input: PrincipalInput): Principal {
   throw new RequestError(
     `principal "${raw}" is not a user, role, assumed-role, federated-user or root ARN (spec §1.3)`,
   );
+}
+
+/** IAM's name rule for users, roles and sessions (spec §1.3); paths are printable ASCII between slashes. */
+const NAME = /^[\w+=,.@-]+$/;
+const PATH = /^(?:[\x21-\x7e]+\/)*$/;
+
+/**
+ * What IAM would refuse in a user, role, session or federated-user ARN: a region (IAM and STS
+ * ARNs have none), a partition that is not aws…, an empty or malformed name, a space. A typo here
+ * would otherwise be a principal no policy ever names, so its cases would pass or fail for nothing.
+ */
+function principalArnProblem(arn: ParsedArn): string | undefined {
+  if (/\s/.test(arn.raw)) return 'an ARN has no spaces';
+  if (!/^aws(?:-[a-z]+)*$/.test(arn.partition)) return `"${arn.partition}" is not a partition (aws, aws-cn, aws-us-gov …)`;
+  if ((arn.service === 'iam' || arn.service === 'sts') && arn.region !== '') {
+    return `${arn.service.toUpperCase()} ARNs have no region: write arn:${arn.partition}:${arn.service}::${arn.account}:${arn.resource}`;
+  }
+  const slash = arn.resource.indexOf('/');
+  const kind = slash < 0 ? arn.resource : arn.resource.slice(0, slash);
+  const rest = arn.resource.slice(slash + 1);
+  if (arn.service === 'iam' && (kind === 'user' || kind === 'role')) {
+    const name = rest.slice(rest.lastIndexOf('/') + 1);
+    if (!NAME.test(name)) return `a ${kind} ARN ends with the ${kind} name (letters, digits and + = , . @ _ -): ${kind}/[path/]name`;
+    if (!PATH.test(rest.slice(0, rest.length - name.length))) return `the ${kind}'s path is printable characters between slashes`;
+  }
+  if (arn.service === 'sts' && (kind === 'assumed-role' || kind === 'federated-user')) {
+    const parts = rest.split('/');
+    if (parts.length !== (kind === 'assumed-role' ? 2 : 1) || !parts.every((x) => NAME.test(x))) {
+      return kind === 'assumed-role' ? 'write assumed-role/<role name>/<session name>' : 'write federated-user/<name>';
+    }
+  }
+  return undefined;
 }
 
 export interface RequestInput {

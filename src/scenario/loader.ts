@@ -17,7 +17,7 @@ import { catalog } from '../catalog/index.ts';
 import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
 import { hasWildcard } from '../engine/glob.ts';
 import { parsePrincipal, RequestError, type ContextValue, type Principal } from '../engine/request.ts';
-import { PolicyError, readPolicy, type Finding, type JsonNode, type PolicyType } from '../policy/index.ts';
+import { guessPolicyType, PolicyError, readPolicy, type Finding, type JsonNode, type PolicyType } from '../policy/index.ts';
 import { JSON_NUMBER, jsonText } from '../policy/json.ts';
 import { ContextValueError, typeContextValue } from './context.ts';
 import {
@@ -139,6 +139,8 @@ const CASES: PathSegment[] = ['cases'];
 /** An empty path (no allocation per call). */
 const HERE: readonly PathSegment[] = Object.freeze([]);
 const YAML_FILE = /\.ya?ml$/i;
+/** The customer policy size quotas, which do not bind AWS managed policies. */
+const QUOTA = /^Policy size exceeds .* quota$/;
 const ACTION_RE = /^[A-Za-z0-9-]+:[A-Za-z0-9]+$/;
 const POLICY_TYPE_WORDS: Record<PolicyType, string> = {
   identity: 'an identity policy',
@@ -812,10 +814,19 @@ class SuiteBuilder {
   private compilePolicies(): void {
     for (const p of this.policies.values()) {
       const def = this.defs.policies.get(p.name)!;
+      // A file's text; an AWS managed policy's document as JSON text, shown as its ARN; an inline document's YAML node.
+      const file = p.path !== undefined ? this.loader.display(p.path) : (p.awsManaged?.arn ?? def.file.display);
+      const input: string | JsonNode = p.path !== undefined || p.awsManaged ? p.text : def.file.doc.node(def.path);
+      if (p.usedAs.length === 0) {
+        // Nothing attaches it, but a broken definition is still a mistake: check it as what it looks like.
+        const type = guessPolicyType(p.text);
+        const errors = readPolicy(input, { name: p.name, type, file }).findings.filter((f) => f.severity === 'error' && !(p.awsManaged && QUOTA.test(f.code)));
+        if (errors.length > 0) {
+          throw this.policyError(errors, `policy ${JSON.stringify(p.name)} is not valid (nothing in the suite uses it; it was checked as ${POLICY_TYPE_WORDS[type]})`, def.file, def.path);
+        }
+        continue;
+      }
       for (const type of p.usedAs) {
-        // A file's text; an AWS managed policy's document as JSON text, shown as its ARN; an inline document's YAML node.
-        const file = p.path !== undefined ? this.loader.display(p.path) : (p.awsManaged?.arn ?? def.file.display);
-        const input: string | JsonNode = p.path !== undefined || p.awsManaged ? p.text : def.file.doc.node(def.path);
         let compiled: CompiledPolicy;
         try {
           compiled = compilePolicy(input, { name: p.name, type, file });
@@ -830,7 +841,7 @@ class SuiteBuilder {
           );
         }
         // The customer quotas (6,144 characters …) do not bind AWS's own policies.
-        if (p.awsManaged) compiled.findings = compiled.findings.filter((f) => !/^Policy size exceeds .* quota$/.test(f.code));
+        if (p.awsManaged) compiled.findings = compiled.findings.filter((f) => !QUOTA.test(f.code));
         this.lint(p, def, compiled);
         p.compiled.set(type, compiled);
       }
@@ -1005,6 +1016,10 @@ class SuiteBuilder {
     const o = def.value;
     const levels = (field: 'scps' | 'rcps', type: PolicyType): string[][] =>
       (o[field] ?? []).map((level, i) => {
+        // No SCP at a level allows nothing: every request of a member account would be denied.
+        if (field === 'scps' && level.length === 0) {
+          throw this.err(def.file, [...def.path, field, i], `organization scps level ${i} lists no SCP, so it would allow nothing: list at least one (AWS attaches FullAWSAccess by default), or remove the level`);
+        }
         level.forEach((name, k) => this.use(name, type, def.file, [...def.path, field, i, k], `organization ${field} level ${i}`));
         return [...level];
       });
@@ -1291,7 +1306,7 @@ function kindText(kind: Principal['kind']): string {
 }
 
 /** Why `arn` is not a usable resource ARN (or pattern, when `pattern`), or undefined. */
-function arnProblem(arn: string, pattern: boolean): string | undefined {
+export function arnProblem(arn: string, pattern: boolean): string | undefined {
   let colons = 0;
   for (let i = arn.indexOf(':'); i >= 0 && colons < 5; i = arn.indexOf(':', i + 1)) colons++;
   if (!arn.startsWith('arn:') || colons < 5) {
@@ -1304,7 +1319,7 @@ function arnProblem(arn: string, pattern: boolean): string | undefined {
 }
 
 /** Why `action` is not an action a case (or, with `wildcards`, an `except:` list) can name. */
-function actionProblem(action: string, wildcards: boolean): string | undefined {
+export function actionProblem(action: string, wildcards: boolean): string | undefined {
   if (!ACTION_RE.test(action)) {
     if (!wildcards && (action.includes('*') || action.includes('?'))) {
       return (
