@@ -72,7 +72,8 @@ function explainCase(file: string, name: string, opts: { json: boolean; color: b
   if (found.length === 0) {
     const names = suites.flatMap((s) => s.cases.flatMap((c) => (c.name === c.baseName ? [c.name] : [c.name, c.baseName])));
     const near = suggestions(name, names);
-    const hint = near.length ? `did you mean:\n${near.map((n) => `  ${n}`).join('\n')}` : `the suite has ${names.length} cases; iamspec test ${file} lists them`;
+    const count = suites.reduce((n, s) => n + s.cases.length, 0); // as `test` counts them: a matrix case is one per action × resource
+    const hint = near.length ? `did you mean:\n${near.map((n) => `  ${n}`).join('\n')}` : `the suite has ${count} case${count === 1 ? '' : 's'}; iamspec test ${file} lists them`;
     throw new CliUsageError(`no case named "${name}" in ${file}`, hint);
   }
   const p = palette(color);

@@ -2,7 +2,7 @@
 // service prefix of their actions so a request only visits statements that could match it.
 
 import type { Finding, JsonNode, Policy, PolicyType, Statement } from '../policy/model.ts';
-import { readPolicyOrThrow } from '../policy/index.ts';
+import { parseTemplate, readPolicyOrThrow } from '../policy/index.ts';
 import { compileActionMatcher, type ActionMatcher } from './action.ts';
 import { compileCondition, type CompiledCondition } from './conditions.ts';
 import { compilePrincipal, type PrincipalMatcher } from './principal.ts';
@@ -22,8 +22,10 @@ export interface CompiledStatement {
   notPrincipal: boolean;
   /** null: no Condition. */
   condition: CompiledCondition | null;
-  /** Context keys the statement reads (conditions and variables), for MissingContextValues. */
+  /** Context keys the statement reads (conditions and variables), lower-cased, for MissingContextValues. */
   keys: string[];
+  /** `keys` as the policy writes them (sts:ExternalId), for reports. */
+  keyNames: string[];
 }
 
 export interface CompiledPolicy {
@@ -74,6 +76,7 @@ function compileStatement(policy: Policy, s: Statement, variables: boolean, leve
   const resource = resources ? compileResourceMatcher(resources.map((r) => r.value), { variables }) : null;
   const condition = s.condition.length ? compileCondition(s.condition, { variables }) : null;
   const keys = [...new Set([...(condition?.keys ?? []), ...(resource?.keys ?? [])])];
+  const written = keys.length ? writtenKeys(s, variables) : undefined;
   return {
     ref,
     deny: s.effect.value === 'Deny',
@@ -85,7 +88,23 @@ function compileStatement(policy: Policy, s: Statement, variables: boolean, leve
     notPrincipal: !s.principal && !!s.notPrincipal,
     condition,
     keys,
+    keyNames: written ? keys.map((k) => written.get(k) ?? k) : keys,
   };
+}
+
+/** Lower-cased key → the first spelling the statement uses (condition keys, then variables). */
+function writtenKeys(s: Statement, variables: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (key: string) => {
+    const lower = key.toLowerCase();
+    if (!out.has(lower)) out.set(lower, key);
+  };
+  for (const e of s.condition) add(e.key.value);
+  if (variables) {
+    const texts = [...(s.resource ?? s.notResource ?? []), ...s.condition.flatMap((e) => e.values)];
+    for (const t of texts) for (const part of parseTemplate(t.value).parts) if (part.kind === 'var') add(part.key);
+  }
+  return out;
 }
 
 // ---- statement index ----

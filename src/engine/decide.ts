@@ -484,7 +484,15 @@ function missOf(s: CompiledStatement, req: Request): StatementMiss | null {
 interface Traced {
   scan: Scan;
   traces: StatementTrace[];
-  missing: Set<string>;
+  missing: MissingKeys;
+}
+
+/** Missing context keys: lower-cased key → as the policy wrote it. */
+type MissingKeys = Map<string, string>;
+
+/** The missing keys as written, in the order of their lower-cased forms (stable for reports). */
+function missingNames(missing: MissingKeys): string[] {
+  return [...missing.keys()].sort().map((k) => missing.get(k)!);
 }
 
 /**
@@ -492,12 +500,15 @@ interface Traced {
  * (conditions and variables) that the request lacks, once its Resource and Principal matched; and
  * when its Resource failed, the keys of the Resource's variables (an unresolved `${…}` is why).
  */
-function addMissing(s: CompiledStatement, req: Request, resourceMatched: boolean, missing: Set<string>): void {
+function addMissing(s: CompiledStatement, req: Request, resourceMatched: boolean, missing: MissingKeys): void {
   const keys = resourceMatched ? s.keys : (s.resource?.keys ?? []);
-  for (let i = 0; i < keys.length; i++) if (!req.context.has(keys[i]!)) missing.add(keys[i]!);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (!req.context.has(k) && !missing.has(k)) missing.set(k, resourceMatched ? s.keyNames[i]! : (s.keyNames[s.keys.indexOf(k)] ?? k));
+  }
 }
 
-function missingIn(idx: StatementIndex, req: Request, rbp: boolean, hasBoundary: boolean, missing: Set<string>): void {
+function missingIn(idx: StatementIndex, req: Request, rbp: boolean, hasBoundary: boolean, missing: MissingKeys): void {
   const list = idx.matching(req.actionLower, req.service);
   for (let i = 0; i < list.length; i++) {
     const s = list[i]!;
@@ -513,7 +524,7 @@ function missingIn(idx: StatementIndex, req: Request, rbp: boolean, hasBoundary:
  */
 export function missingContext(req: Request, set: PolicySet): string[] {
   const app = applicability(req, set);
-  const missing = new Set<string>();
+  const missing: MissingKeys = new Map();
   if (app.identity) missingIn(set.identity, req, false, false, missing);
   if (app.boundary) missingIn(set.boundary!, req, false, false, missing);
   if (app.session && set.session) missingIn(set.session, req, false, false, missing);
@@ -521,7 +532,7 @@ export function missingContext(req: Request, set: PolicySet): string[] {
   if (set.endpoint) missingIn(set.endpoint, req, true, app.boundary, missing);
   if (app.scp) for (const level of set.scps) missingIn(level, req, false, false, missing);
   if (app.rcp) for (const level of set.rcps) missingIn(level, req, false, false, missing);
-  return missing.size === 0 ? NO_KEYS : [...missing].sort();
+  return missing.size === 0 ? NO_KEYS : missingNames(missing);
 }
 
 const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
@@ -529,7 +540,7 @@ const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
 function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   const scan = newScan();
   const traces: StatementTrace[] = [];
-  const missing = new Set<string>();
+  const missing: MissingKeys = new Map();
   const ctx = req.context;
   /** `principal`: the statements name principals (resource and endpoint policies); `rbp`: they are the resource policy. */
   const trace = (idx: StatementIndex, allows: CompiledStatement[], rbp: boolean, principal = rbp): void => {
@@ -593,7 +604,7 @@ export function explain(req: Request, set: PolicySet): Explanation {
     decidedBy: c.decidedBy.map((s) => s.ref),
     gates: c.gates,
     statements: traces,
-    missingContext: [...missing].sort(),
+    missingContext: missingNames(missing),
     assumptions: assumptionsOf(req, set),
   };
 }

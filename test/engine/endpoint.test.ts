@@ -67,6 +67,6 @@ describe('§1.8 VPC endpoint policies', () => {
     const scoped = endpoint({ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } });
     const r = decide({ principal: USER, ...get }, { identity: [allowS3], endpoint: scoped });
     expect(r.decision).toBe('implicitDeny');
-    expect(r.explanation.missingContext).toEqual(['aws:principalorgid']);
+    expect(r.explanation.missingContext).toEqual(['aws:PrincipalOrgID']);
   });
 });

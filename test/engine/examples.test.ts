@@ -440,7 +440,7 @@ describe('§11 E12 condition element examples', () => {
     expect(decide(ask(3601), { identity: [p] }).decision).toBe('implicitDeny');
     const keys = decide(ask(null), { identity: [p] });
     expect(keys.decision).toBe('implicitDeny');
-    expect(keys.explanation.missingContext).toEqual(['aws:multifactorauthage']);
+    expect(keys.explanation.missingContext).toEqual(['aws:MultiFactorAuthAge']);
   });
 });
 

@@ -220,7 +220,14 @@ describe('explanations', () => {
     const p = id('p', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' }, StringEquals: { 'aws:PrincipalTag/team': 'x' } } });
     const other = id('o', { Effect: 'Allow', Action: 'ec2:*', Resource: '*', Condition: { Bool: { 'aws:ViaAWSService': 'true' } } });
     const r = decide({ principal: USER, ...get }, { identity: [p, other] });
-    expect(r.explanation.missingContext).toEqual(['aws:principaltag/team', 'aws:securetransport']);
+    expect(r.explanation.missingContext).toEqual(['aws:PrincipalTag/team', 'aws:SecureTransport']);
+  });
+  it('missing context keys keep the case the policy writes them in, variables too (issue 11 item 12)', () => {
+    const p = id('p', { Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::bucket/*', 'arn:aws:s3:::b/${aws:userName}/*'], Condition: { StringEquals: { 'sts:ExternalId': 'x' } } });
+    const r = decide({ principal: USER, ...get }, { identity: [p] });
+    expect(r.explanation.missingContext).toEqual(['sts:ExternalId']);
+    const role = decide({ principal: ROLE, action: 's3:GetObject', resource: 'arn:aws:s3:::b/x/k' }, { identity: [p] }); // a role session has no aws:username
+    expect(role.explanation.missingContext).toEqual(['aws:userName']);
   });
   it('the decision never depends on the order of policies or statements', () => {
     const allow = { Sid: 'A', Effect: 'Allow', Action: 's3:*', Resource: '*' };

@@ -95,7 +95,7 @@ describe('json reporter', () => {
     expect(parsed.results).toEqual(JSON.parse(JSON.stringify(run.results)));
     const failed = parsed.results.filter((r: { pass: boolean; skipped?: string }) => !r.pass && !r.skipped);
     for (const r of failed) expect(typeof r.reason).toBe('string');
-    expect(parsed.results[3].missingContext).toEqual(['aws:multifactorauthpresent']);
+    expect(parsed.results[3].missingContext).toEqual(['aws:MultiFactorAuthPresent']);
     expect(Object.keys(parsed.results[0])).toEqual([
       'file', 'suite', 'case', 'principal', 'action', 'resource', 'expected', 'actual', 'pass', 'decidedBy', 'missingContext', 'assumptions',
     ]);

@@ -103,7 +103,7 @@ describe('runSuites: results per the JSON contract', () => {
     const suite = mfaSuite();
     const report = run([suite]);
     const noKeys = report.results.find((r) => r.case.startsWith('long-term'))!;
-    expect(noKeys.missingContext).toEqual(['aws:multifactorauthpresent']);
+    expect(noKeys.missingContext).toEqual(['aws:MultiFactorAuthPresent']);
     // The fast path (skip the explanation when every key is present) agrees with explain().
     const r = resolverFor(suite);
     for (const c of suite.cases) {
@@ -120,7 +120,7 @@ describe('runSuites: results per the JSON contract', () => {
       principals: { u: { arn: 'arn:aws:iam::123456789012:user/u', policies: ['tls'] } },
       cases: [{ name: 'no transport key', principal: 'u', action: 's3:GetObject', resource: 'arn:aws:s3:::b/k', expect: 'implicitDeny' }],
     });
-    expect(run([suite]).results[0]!.missingContext).toEqual(['aws:securetransport']);
+    expect(run([suite]).results[0]!.missingContext).toEqual(['aws:SecureTransport']);
   });
 
   it('names files relative to cwd and principals by ARN', () => {
