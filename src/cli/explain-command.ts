@@ -72,8 +72,7 @@ function explainCase(file: string, name: string, opts: { json: boolean; color: b
   if (found.length === 0) {
     const names = suites.flatMap((s) => s.cases.flatMap((c) => (c.name === c.baseName ? [c.name] : [c.name, c.baseName])));
     const near = suggestions(name, names);
-    const count = suites.reduce((n, s) => n + s.cases.length, 0); // as `test` counts them: a matrix case is one per action × resource
-    const hint = near.length ? `did you mean:\n${near.map((n) => `  ${n}`).join('\n')}` : `the suite has ${count} case${count === 1 ? '' : 's'}; iamspec test ${file} lists them`;
+    const hint = near.length ? `did you mean:\n${near.map((n) => `  ${n}`).join('\n')}` : `the suite has ${countText(suites)}; iamspec test ${file} lists them`;
     throw new CliUsageError(`no case named "${name}" in ${file}`, hint);
   }
   const p = palette(color);
@@ -104,6 +103,14 @@ function explainCase(file: string, name: string, opts: { json: boolean; color: b
   }
   io.stdout.write(json ? JSON.stringify(jsonOut.length === 1 ? jsonOut[0] : jsonOut, null, 2) + '\n' : blocks.join('\n\n') + '\n');
   return allPass ? EXIT.ok : EXIT.failed;
+}
+
+/** What `test` counts, in words: one case per action × resource of a matrix, and the properties. */
+function countText(suites: Suite[]): string {
+  const cases = suites.reduce((n, s) => n + s.cases.length, 0);
+  const properties = suites.reduce((n, s) => n + s.properties.length, 0);
+  const text = `${cases} case${cases === 1 ? '' : 's'}`;
+  return properties ? `${text} and ${properties} propert${properties === 1 ? 'y' : 'ies'}` : text;
 }
 
 function findCases(suites: Suite[], name: string): { suite: Suite; c: Case }[] {
