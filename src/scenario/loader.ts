@@ -240,8 +240,11 @@ class Loader {
     return this.file(abs);
   }
 
-  /** Reads, parses and schema-checks a YAML file (once per loader). */
-  file(abs: string): ParsedFile {
+  /**
+   * Reads, parses and schema-checks a YAML file (once per loader). A file that cannot be read is
+   * an error at `from` (the include naming it) when given, else at the file.
+   */
+  file(abs: string, from?: SourceRef): ParsedFile {
     const known = this.parsed.get(abs);
     if (known) return known;
     const display = this.display(abs);
@@ -251,7 +254,7 @@ class Loader {
     } catch (e) {
       if (!(e instanceof FileReadError)) throw e;
       const message = e.problem === 'missing' ? `cannot read ${display}: no such file` : `${display} ${e.message}`;
-      throw new SuiteError(message, { file: display, ...(e.position ?? { line: 1, column: 1 }) });
+      throw new SuiteError(message, e.position ? { file: display, ...e.position } : (from ?? { file: display, line: 1, column: 1 }));
     }
     const { doc, errors } = parseYaml(text);
     if (!doc) {
@@ -298,11 +301,11 @@ class Loader {
   /** An included file, resolved against the including file. */
   include(from: ParsedFile, path: PathSegment[], target: string): ParsedFile {
     const abs = resolve(dirname(from.path), target);
-    if (!isFile(abs)) {
+    if (!existsSync(abs)) {
       throw this.error(from, path, `include ${JSON.stringify(target)}: no such file (${this.display(abs)}); paths are relative to ${from.display}`);
     }
     this.confine(from, path, abs, `include ${JSON.stringify(target)}`);
-    return this.file(abs);
+    return this.file(abs, this.where(from, path));
   }
 
   /**
@@ -324,8 +327,8 @@ class Loader {
     throw this.error(
       from,
       path,
-      `${what}: ${this.display(abs)} is outside the project root ${this.display(root)} (the folder holding package.json, else the git root); ` +
-        `keep policies and fragments inside the project, or pass --allow-outside`,
+      `${what}: ${this.display(abs)} is outside the project root ${this.display(root) === '.' ? './' : this.display(root)} ` +
+        `(the folder holding package.json, else the git root); keep policies and fragments inside the project, or pass --allow-outside`,
     );
   }
 

@@ -11,20 +11,40 @@ export interface Run {
   code: number;
   stdout: string;
   stderr: string;
+  /** Wall time of a child process. */
+  ms?: number;
+  /** The child was killed at its time bound. */
+  killed?: boolean;
 }
 
 /** A stack-trace line. */
 export const STACK = /^\s+at /m;
 
-export function iamspec(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
+export interface ChildOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Kill the child after this long (a hang regression); `killed` then says so. */
+  timeoutMs?: number;
+}
+
+export function iamspec(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, opts: Omit<ChildOptions, 'env'> = {}): Promise<Run> {
+  return child(process.execPath, [BIN, ...args], cwd, { env, ...opts });
+}
+
+/** A bash command line, with `$IAMSPEC` standing for `node bin/iamspec.js` (pipes, redirections; paths without spaces). */
+export function shell(line: string, cwd: string, opts: ChildOptions = {}): Promise<Run> {
+  return child('bash', ['-c', line], cwd, { ...opts, env: { ...opts.env, IAMSPEC: `${process.execPath} ${BIN}` } });
+}
+
+function child(file: string, args: string[], cwd: string, opts: ChildOptions): Promise<Run> {
   return new Promise((resolve) => {
+    const started = performance.now();
     execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...env }, maxBuffer: 64 << 20 },
+      file,
+      args,
+      { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env }, maxBuffer: 64 << 20, ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}) },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
+        resolve({ code, stdout, stderr, ms: performance.now() - started, killed: err?.killed === true });
       },
     );
   });
