@@ -1,14 +1,12 @@
 // `iamspec from-cloudtrail [EVENT.json… | -]`: CloudTrail events → cases to paste into a suite.
 // Wiring only: the conversion is src/scenario/cloudtrail.ts.
 
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { CloudTrailError, convertEvent, eventsOf, formatConverted, isDecision, type ConvertedEvent } from '../scenario/cloudtrail.ts';
 import { loadSuites } from '../scenario/loader.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, parse } from './args.ts';
 import { FROM_CLOUDTRAIL_HELP } from './help.ts';
-import type { IO } from './io.ts';
+import { readFileArg, type IO } from './io.ts';
 
 const OPTIONS = {
   suite: { type: 'string', multiple: true },
@@ -45,12 +43,7 @@ export function fromCloudtrailCommand(argv: string[], io: IO): number {
   let skipped = 0;
   for (const input of inputs) {
     const source = input === '-' ? '<stdin>' : input;
-    let text: string;
-    try {
-      text = input === '-' ? (io.stdin?.read() ?? '') : readFileSync(resolve(io.cwd, input), 'utf8');
-    } catch (e) {
-      throw new CliUsageError(`cannot read ${source}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
-    }
+    const text = input === '-' ? (io.stdin?.read() ?? '') : readFileArg(io, input, '').text;
     try {
       const events = eventsOf(parseJsonInput(text, source));
       events.forEach((event, i) => {

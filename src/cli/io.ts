@@ -56,19 +56,24 @@ function guarded(stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): Stream 
 }
 
 /**
- * A policy file named on the command line: its absolute path, text, and policy name (the file name
- * without .json). Unreadable → exit 2: `cannot read policy p.json: no such file`, `policy
- * /dev/zero is not a regular file …`, or `p.json:3:7: … is not UTF-8 text …`.
+ * A file named on the command line (`what` says what it is, e.g. "policy "): its text, read with
+ * the bounds every input gets. Unreadable → exit 2: `cannot read policy p.json: no such file`,
+ * `policy /dev/zero is not a regular file …`, or `p.json:3:7: … is not UTF-8 text …`.
  */
-export function readPolicyArg(io: IO, file: string, what: string): { path: string; text: string; name: string } {
+export function readFileArg(io: IO, file: string, what: string, opts: { keepBom?: boolean } = {}): { path: string; text: string } {
   const path = resolve(io.cwd, file);
   try {
-    return { path, text: readTextFile(path, { keepBom: true }), name: basename(file).replace(/\.json$/i, '') };
+    return { path, text: readTextFile(path, opts) };
   } catch (e) {
     if (!(e instanceof FileReadError)) throw e;
     if (e.position) throw new SuiteError(`${what}${file} ${e.message}`, { file: displayPath(path, io.cwd), ...e.position });
     throw new CliUsageError(e.problem === 'missing' ? `cannot read ${what}${file}: no such file` : `${what}${file} ${e.message}`, '');
   }
+}
+
+/** A policy file named on the command line: its absolute path, text, and policy name (the file name without .json). */
+export function readPolicyArg(io: IO, file: string, what: string): { path: string; text: string; name: string } {
+  return { ...readFileArg(io, file, what, { keepBom: true }), name: basename(file).replace(/\.json$/i, '') };
 }
 
 /** Writes a report file (creating its directory); failure is a usage error (exit 2). */

@@ -1,7 +1,6 @@
 // `iamspec merge-reports <report.json…>`: the JSON reports of a --shard matrix merged into one
 // (src/scenario/merge.ts), printed by any reporter, with the exit code of the whole run.
 
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DifferentialReport } from '../aws/differential.ts';
 import { useColor } from '../scenario/format-explanation.ts';
@@ -12,7 +11,7 @@ import { formatJunit, REPORTER_NAMES, REPORTERS, toProblem, type ReporterContext
 import { describeResults, exitCodeOf, type RunReport } from '../scenario/runner.ts';
 import { CliUsageError, oneOf, parse } from './args.ts';
 import { MERGE_REPORTS_HELP } from './help.ts';
-import { writeOut, type IO } from './io.ts';
+import { readFileArg, writeOut, type IO } from './io.ts';
 
 const OPTIONS = {
   reporter: { type: 'string' },
@@ -33,13 +32,7 @@ export async function mergeReportsCommand(argv: string[], io: IO): Promise<numbe
   if (positionals.length === 0) {
     throw new CliUsageError('merge-reports needs the JSON reports to merge, e.g. reports/shard-*.json', MERGE_REPORTS_HELP);
   }
-  const inputs = positionals.map((name) => {
-    try {
-      return { name, text: readFileSync(resolve(io.cwd, name), 'utf8') };
-    } catch (e) {
-      throw new CliUsageError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, '');
-    }
-  });
+  const inputs = positionals.map((name) => ({ name, text: readFileArg(io, name, 'report ').text }));
   const merged = mergeReports(inputs);
   const run = explained(merged, io);
   const outputFile = o.output ? resolve(io.cwd, o.output) : undefined;

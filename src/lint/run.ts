@@ -4,9 +4,10 @@
 // (.json with a "Statement") are linted as their guessed type (or --type), with the ignore files
 // above them. Findings stay in the report when disabled, marked `suppressed`.
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { displayPath } from '../display-path.ts';
+import { FileReadError, readTextFile } from '../read-file.ts';
 import { guessPolicyType, readPolicy, type Finding, type PolicyType } from '../policy/index.ts';
 import { IgnoreFiles, lintCompiled } from '../scenario/lint.ts';
 import { loadSuites } from '../scenario/loader.ts';
@@ -42,8 +43,14 @@ function files(abs: string): string[] {
 }
 
 /** A JSON file is a policy when its top level is an object with "Statement" (recordings and schemas are not). */
-function policyText(path: string, given: boolean): string | undefined {
-  const text = readFileSync(path, 'utf8');
+function policyText(path: string, given: boolean, cwd: string): string | undefined {
+  let text: string;
+  try {
+    text = readTextFile(path, { keepBom: true });
+  } catch (e) {
+    if (!(e instanceof FileReadError)) throw e;
+    throw new SuiteError(`${displayPath(path, cwd)} ${e.message}`, { file: displayPath(path, cwd), ...(e.position ?? { line: 1, column: 1 }) });
+  }
   if (given) return text;
   try {
     const doc = JSON.parse(text) as unknown;
@@ -87,7 +94,7 @@ export function lintPaths(paths: readonly string[], opts: LintOptions): LintRepo
   const ignore = new IgnoreFiles(cwd);
   for (const { abs, given } of policyFiles) {
     if (linted.has(abs)) continue;
-    const text = policyText(abs, given);
+    const text = policyText(abs, given, cwd);
     if (text === undefined) continue;
     linted.add(abs);
     policies++;

@@ -177,7 +177,7 @@ describe('iamspec from-cloudtrail: what the event lacks', () => {
       [['from-cloudtrail', '-'], JSON.stringify({ ...runbookShape, errorCode: 'ThrottlingException' }), /errorCode ThrottlingException is not an access denial/],
       [['from-cloudtrail', '-'], JSON.stringify({ ...runbookShape, userIdentity: { type: 'IdentityCenterUser', accountId: '123456789012' } }), /userIdentity type IdentityCenterUser .* write the principal by hand/],
       [['from-cloudtrail'], undefined, /from-cloudtrail needs an event file, or - \(or a pipe\) for standard input/],
-      [['from-cloudtrail', 'missing.json'], undefined, /cannot read missing\.json: ENOENT/],
+      [['from-cloudtrail', 'missing.json'], undefined, /cannot read missing\.json: no such file/],
     ] as const) {
       const r = await run([...args], stdin);
       expect(r.code, args.join(' ')).toBe(2);

@@ -68,7 +68,7 @@ describe('iamspec merge-reports', () => {
     expect(JSON.parse(json.stdout).error.message).toMatch(/^missing shards 2\/3, 3\/3/);
     const unreadable = await runMain(['merge-reports', 'reports/shard-*.json'], red);
     expect(unreadable.code).toBe(2);
-    expect(unreadable.stderr).toContain('cannot read reports/shard-*.json: ENOENT');
+    expect(unreadable.stderr).toContain('cannot read report reports/shard-*.json: no such file');
     const none = await runMain(['merge-reports'], red);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: iamspec merge-reports');
