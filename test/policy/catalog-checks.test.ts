@@ -117,6 +117,15 @@ describe('condition keys against the catalog', () => {
     ]);
     expect(check([{ Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }])).toEqual([]);
   });
+
+  it('a set qualifier and a wrong type on a single-valued key: both findings suggest the same operator', () => {
+    const f = check([{ Condition: { 'ForAllValues:StringEqualsIfExists': { 'aws:SourceIp': '10.0.0.1' } } }]);
+    expect(codes(f)).toEqual(['warning ForAllValues with single valued key', 'warning Type mismatch']);
+    for (const finding of f) expect(finding.message).toMatch(/use "IpAddressIfExists"$/);
+    expect(f[1]!.message).toContain('aws:SourceIp is an IPAddress key');
+    // On a multivalued key the qualifier stays in the suggestion.
+    expect(check([{ Condition: { 'ForAnyValue:NumericEquals': { 'aws:TagKeys': '1' } } }])[0]!.message).toMatch(/use "ForAnyValue:StringEquals"$/);
+  });
 });
 
 describe('actions vs the statement\'s resources (spec §3.1, §3.2)', () => {

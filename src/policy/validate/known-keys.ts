@@ -37,6 +37,10 @@ export function checkConditionKeys(st: Statement, out: FindingList): void {
     const multi = type.startsWith('ArrayOf');
     const base = (multi ? type.slice('ArrayOf'.length) : type) as BaseKeyType;
     const key = c.key.value;
+    const fitting = fits(op, base, key);
+    // What to write instead: the key's own operator family, and no set qualifier on a single-valued key.
+    const family = fitting ? op.base.family : FAMILIES[base][0]!;
+    const qualifier = multi ? op.qualifier : null;
     if (multi && !op.qualifier) {
       out.add(
         'Missing qualifier',
@@ -49,7 +53,7 @@ export function checkConditionKeys(st: Statement, out: FindingList): void {
       out.add(
         'ForAllValues with single valued key',
         'warning',
-        `${key} holds one value (${type}); ForAllValues is also true when the key is absent, which can be overly permissive (spec §4.3): use ${JSON.stringify(op.canonical.slice('ForAllValues:'.length))}`,
+        `${key} holds one value (${type}); ForAllValues is also true when the key is absent, which can be overly permissive (spec §4.3): use ${suggest(op, family, null)}`,
         c.operator,
         path,
       );
@@ -57,16 +61,16 @@ export function checkConditionKeys(st: Statement, out: FindingList): void {
       out.add(
         'ForAnyValue with single valued key',
         'warning',
-        `${key} holds one value (${type}); AWS advises against set operators on single-valued keys (spec §4.3): use ${JSON.stringify(op.canonical.slice('ForAnyValue:'.length))}`,
+        `${key} holds one value (${type}); AWS advises against set operators on single-valued keys (spec §4.3): use ${suggest(op, family, null)}`,
         c.operator,
         path,
       );
     }
-    if (!fits(op, base, key)) {
+    if (!fitting) {
       out.add(
         'Type mismatch',
         'warning',
-        `${key} is a ${base} key; ${op.base.name} compares it as ${op.base.family === 'String' ? 'text' : `a ${op.base.family} value`}, which is not what IAM documents for it (Access Analyzer: Type mismatch): use ${suggest(op, FAMILIES[base][0]!)}`,
+        `${key} is ${/^[AEIOU]/.test(base) ? 'an' : 'a'} ${base} key; ${op.base.name} compares it as ${op.base.family === 'String' ? 'text' : `a ${op.base.family} value`}, which is not what IAM documents for it (Access Analyzer: Type mismatch): use ${suggest(op, family, qualifier)}`,
         c.operator,
         path,
       );
@@ -80,8 +84,8 @@ function fits(op: ParsedOperator, base: BaseKeyType, key: string): boolean {
   return op.base.family === 'Numeric' && key.toLowerCase() === 'aws:epochtime';
 }
 
-/** The operator of `family` that says what `op` meant, with the same qualifier and IfExists. */
-function suggest(op: ParsedOperator, family: OperatorFamily): string {
+/** The operator of `family` that says what `op` meant, with `qualifier` and the same IfExists. */
+function suggest(op: ParsedOperator, family: OperatorFamily, qualifier: ParsedOperator['qualifier']): string {
   const name = op.base.name;
   const negated = op.base.negated;
   let base: string;
@@ -108,7 +112,7 @@ function suggest(op: ParsedOperator, family: OperatorFamily): string {
     default:
       base = `an ${family} operator`;
   }
-  const written = `${op.qualifier ? op.qualifier + ':' : ''}${base}${op.ifExists ? 'IfExists' : ''}`;
+  const written = `${qualifier ? qualifier + ':' : ''}${base}${op.ifExists ? 'IfExists' : ''}`;
   return JSON.stringify(written);
 }
 
