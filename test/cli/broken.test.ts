@@ -7,10 +7,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IO } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
 import { BROKEN, type BrokenSuite } from '../fixtures/broken/table.ts';
 import { batch, STACK, type Run } from './child.ts';
+import { runMain as run } from './in-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'iamspec-cli-broken-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -24,17 +23,6 @@ function setUp(b: BrokenSuite, i: number): string {
   return dir;
 }
 
-async function run(args: string[], cwd: string): Promise<Run> {
-  const out = { code: 0, stdout: '', stderr: '' };
-  const io: IO = {
-    stdout: { write: (s: string) => ((out.stdout += s), true) },
-    stderr: { write: (s: string) => ((out.stderr += s), true) },
-    cwd,
-    env: {},
-  };
-  out.code = await main(args, io);
-  return out;
-}
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

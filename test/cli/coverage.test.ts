@@ -3,27 +3,14 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { IO } from '../../src/cli/io.ts';
-import { main } from '../../src/cli/main.ts';
-import { STACK } from './child.ts';
+import { runMain } from './in-process.ts';
 import { PASSING, project } from './project.ts';
 
 const repo = resolve(import.meta.dirname, '../..');
 const dir = project({ passing: PASSING });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[], cwd = dir) {
-  const out = { code: 0, stdout: '', stderr: '' };
-  const io: IO = {
-    stdout: { write: (s: string) => ((out.stdout += s), true) },
-    stderr: { write: (s: string) => ((out.stderr += s), true) },
-    cwd,
-    env: {},
-  };
-  out.code = await main(args, io);
-  expect(out.stdout + out.stderr).not.toMatch(STACK);
-  return out;
-}
+const run = (args: string[], cwd = dir) => runMain(args, cwd);
 
 // PASSING: mfa.json (1 Deny, decides the no-MFA cases) and s3.json (1 Allow, decides the read).
 const SUMMARY = 'coverage: 2/2 statements decided a case (100%); 0 matched but never decided; 0 never matched (2 policies, 3 cases)';
