@@ -83,10 +83,11 @@ describe('the packed package', () => {
         'templates/init/_github/workflows/iamspec.yml',
         'docs/scenario-format.md',
         'README.md',
+        'LICENSE',
         'package.json',
       ]),
     );
-    expect(paths.filter((p) => !/^(dist\/|templates\/init\/|docs\/[\w-]+\.md$|bin\/iamspec\.js$|scenarios\/schema\.json$|README\.md$|package\.json$)/.test(p))).toEqual([]);
+    expect(paths.filter((p) => !/^(dist\/|templates\/init\/|docs\/[\w-]+\.md$|bin\/iamspec\.js$|scenarios\/schema\.json$|README\.md$|LICENSE$|package\.json$)/.test(p))).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
     expect(pack.size).toBeLessThan(1 * MB);
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
