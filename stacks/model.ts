@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { Suite, SuitePolicy, SourceRef } from '../src/scenario/model.ts';
 import { displayPath } from '../src/display-path.ts';
 import { canonicalJson } from '../src/policy/json.ts';
+import { awsManagedCopy } from '../src/policy/aws-managed.ts';
 import { cdktfTokenIndex, documentJson } from './escape.ts';
 
 export type OrgPolicyType = 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
@@ -119,11 +120,8 @@ export interface ModelOptions {
  */
 export function awsManagedPath(p: SuitePolicy, names: ReadonlySet<string> = new Set()): string | undefined {
   if (p.awsManaged) return p.awsManaged.arn.slice(p.awsManaged.arn.indexOf(':policy/') + ':policy/'.length);
-  if (p.path) {
-    const parts = p.path.split(/[\\/]/);
-    const i = parts.lastIndexOf('aws-managed');
-    if (i >= 0 && i < parts.length - 1) return parts.slice(i + 1).join('/').replace(/\.json$/i, '');
-  }
+  const copy = p.path ? awsManagedCopy(p.path) : undefined;
+  if (copy !== undefined) return copy;
   return names.has(p.name) ? p.name : undefined;
 }
 

@@ -134,6 +134,8 @@ export interface ExampleCase {
   resource: string;
   context?: Record<string, YamlContextValue>;
   expect: Decision;
+  /** When the decision alone does not tell the versions apart: statements that must decide it. */
+  decidedBy?: string[];
 }
 
 export interface StatementId {

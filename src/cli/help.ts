@@ -8,6 +8,7 @@ Usage:
   iamspec explain <suite.yaml> --case NAME
   iamspec explain --policy f.json … --principal ARN --action A --resource R [--context k=v …]
   iamspec diff BASE [HEAD] [options]     the access a change adds and removes (git refs or folders)
+  iamspec mutate [paths…] [options]      mutation testing: would the suites notice a wrong policy?
   iamspec validate <policy.json…> [--type identity|resource|boundary|session|scp|rcp|trust|endpoint]
   iamspec merge-reports <shard.json…>    one report from the JSON reports of a --shard matrix
   iamspec init [dir]                     scaffold a policy repository (policies, suites, workflows)
@@ -219,4 +220,30 @@ Options:
 
 Exit codes: 0 compared (and nothing --fail-on names changed) · 1 access changed as --fail-on
 names · 2 the input could not be used (unknown ref, bad suite or policy) · 3 internal error.
+`;
+
+export const MUTATE_HELP = `Usage: iamspec mutate [paths…] [options]
+
+Mutation testing of the policies the suites under the paths use (default: scenarios/): each
+mutant is a policy with one small mistake (an Effect flipped, a statement, condition, key, value
+or NotAction entry dropped, …IfExists dropped, an Action or Resource widened to "*",
+StringEquals and StringLike swapped, a number or date moved). The suites that use the policy run
+against each mutant in-process; a mutant no case or property fails on survives. Surviving
+mutants are printed as a line diff of the policy with a case that would kill it.
+
+Options:
+  --format F          pretty (default) | json
+  --output FILE       write the report to FILE instead of stdout
+  --min-score N       exit 1 when the mutation score (killed / (killed + survived)) is below N %
+  --operator OP       only this operator (repeat for several): flip-effect, drop-statement,
+                      drop-condition, drop-condition-key, drop-condition-value,
+                      drop-if-exists, widen-action, widen-resource, drop-not-action,
+                      swap-string-operator, change-number, change-date
+  --no-properties     cases only: skip the suites' property checks
+  --quiet             no progress on stderr
+  -h, --help          this help
+
+Exit codes: 0 done (and the score is at least --min-score) · 1 below --min-score · 2 the input
+could not be used (bad suite or policy, or a case that fails on the policies as they are) ·
+3 internal error.
 `;

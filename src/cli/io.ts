@@ -85,3 +85,35 @@ export function writeOut(file: string, text: string): void {
     throw new CliUsageError(`cannot write ${file}: ${(e as Error).message}`, '');
   }
 }
+
+/**
+ * Progress on stderr (never stdout): a live line on a TTY (at most every 100 ms), else — for runs
+ * longer than a second — one line per second. `noun`: what is counted (`cases`, `mutants`).
+ */
+export function progressLine(io: IO, off: boolean, noun: string) {
+  const tty = io.stderr.isTTY === true;
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  return {
+    update: off
+      ? undefined
+      : (done: number, total: number) => {
+          const now = Date.now();
+          if (tty) {
+            if (now - last < 100) return;
+            last = now;
+            shown = true;
+            io.stderr.write(`\r\u001b[K  running ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} ${noun}`);
+          } else {
+            if (now - start < 1000 || now - last < 1000) return;
+            last = now;
+            io.stderr.write(`iamspec: ${done} / ${total} ${noun}\n`);
+          }
+        },
+    done: () => {
+      if (shown) io.stderr.write('\r\u001b[K');
+      shown = false;
+    },
+  };
+}

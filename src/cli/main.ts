@@ -24,6 +24,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
         return await (await import('./test-command.ts')).testCommand(rest, io);
       case 'explain':
         return await (await import('./explain-command.ts')).explainCommand(rest, io);
+      case 'mutate':
+        return await (await import('./mutate-command.ts')).mutateCommand(rest, io);
       case 'diff':
         return (await import('./diff-command.ts')).diffCommand(rest, io);
       case 'validate':

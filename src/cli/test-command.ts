@@ -28,7 +28,7 @@ import type { Suite } from '../scenario/model.ts';
 import { EXIT } from '../scenario/report.ts';
 import { CliUsageError, oneOf, parse, reporterArg } from './args.ts';
 import { TEST_HELP } from './help.ts';
-import { writeOut, type IO } from './io.ts';
+import { progressLine, writeOut, type IO } from './io.ts';
 import { loadRunAgainst } from './load.ts';
 
 const OPTIONS = {
@@ -124,7 +124,8 @@ export async function testCommand(argv: string[], io: IO): Promise<number> {
     const started = performance.now();
     const suites = loadSuites(positionals.length ? positionals : ['scenarios/'], { cwd: io.cwd, allowOutside: o['allow-outside'] === true });
     const loaded = performance.now();
-    const progress = progressLine(io, reporter.name, ctx.quiet === true, !!outputFile);
+    // Never in json mode on a non-TTY stderr, unless the JSON goes to a file.
+    const progress = progressLine(io, ctx.quiet === true || (io.stderr.isTTY !== true && reporter.name === 'json' && !outputFile), 'cases');
     progressDone = progress.done;
     let run: RunReport;
     // --against aws|recorded: pretty and json print the differential report (local vs AWS per
@@ -248,35 +249,3 @@ function nothingChecked(run: RunReport, suites: Suite[], selection: SelectOption
   return `nothing was checked: ${why}; a run that checks nothing fails (exit 1)`;
 }
 
-/**
- * Progress on stderr: a live line on a TTY (at most every 100 ms), else — for runs longer than a
- * second — one line per second; never on stdout, and never in json mode unless stderr is a TTY.
- */
-function progressLine(io: IO, reporter: string, quiet: boolean, toFile: boolean) {
-  const tty = io.stderr.isTTY === true;
-  const off = quiet || (!tty && reporter === 'json' && !toFile);
-  const start = Date.now();
-  let last = 0;
-  let shown = false;
-  return {
-    update: off
-      ? undefined
-      : (done: number, total: number) => {
-          const now = Date.now();
-          if (tty) {
-            if (now - last < 100) return;
-            last = now;
-            shown = true;
-            io.stderr.write(`\r\u001b[K  running ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} cases`);
-          } else {
-            if (now - start < 1000 || now - last < 1000) return;
-            last = now;
-            io.stderr.write(`iamspec: ${done} / ${total} cases\n`);
-          }
-        },
-    done: () => {
-      if (shown) io.stderr.write('\r\u001b[K');
-      shown = false;
-    },
-  };
-}

@@ -75,3 +75,13 @@ export function awsManagedPolicy(arn: string): AwsManagedPolicy {
   }
   return { arn: p.arn, path, document: p.versions[p.latestVersionId]!.document, versionId: p.latestVersionId, source };
 }
+
+/**
+ * A copy of an AWS managed policy kept in the project: a file below a directory named
+ * `aws-managed`. Its path and name below that directory (without `.json`), or undefined.
+ */
+export function awsManagedCopy(file: string): string | undefined {
+  const parts = file.split(/[\\/]/);
+  const i = parts.lastIndexOf('aws-managed');
+  return i >= 0 && i < parts.length - 1 ? parts.slice(i + 1).join('/').replace(/\.json$/i, '') : undefined;
+}

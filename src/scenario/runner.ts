@@ -8,7 +8,7 @@
 //    the reporters, never in the JSON contract.
 
 import { evaluate } from '../engine/decide.ts';
-import { refName, type Explanation, type StatementRef } from '../engine/types.ts';
+import { refName, type EvaluationResult, type Explanation, type StatementRef } from '../engine/types.ts';
 import { displayPath } from '../display-path.ts';
 import type { Case, PropertySpec, SourceRef, Suite } from './model.ts';
 import { parseReference, referenceMatches, type StatementReference } from './refs.ts';
@@ -182,14 +182,20 @@ export interface CaseOutcome {
   explanation?: Explanation;
 }
 
+/** Decides one case: its decision meets `expect` (okDecision), and the `decidedBy` references it misses. */
+export function checkCase(suite: Suite, c: Case): { r: EvaluationResult; okDecision: boolean; missingRefs: string[] } {
+  const { request, set } = resolverFor(suite).resolve(c);
+  const r = evaluate(request, set);
+  const okDecision = satisfies(c.expect, r.decision);
+  const missingRefs = okDecision && c.decidedBy && c.decidedBy.length ? missingDecidedBy(c.decidedBy, r.decidedBy) : NONE;
+  return { r, okDecision, missingRefs };
+}
+
 /** Decides one case and compares it with its expectation; `strict`: an outcome resting on an assumption fails. */
 export function runCase(suite: Suite, c: Case, cwd = process.cwd(), file = displayPath(suite.file, cwd), strict = false): CaseOutcome {
   const resolver = resolverFor(suite);
-  const { request, set } = resolver.resolve(c);
-  const r = evaluate(request, set);
+  const { r, okDecision, missingRefs } = checkCase(suite, c);
   const decidedBy = r.decidedBy.length === 0 ? NONE : r.decidedBy.map(cachedRefName);
-  const okDecision = satisfies(c.expect, r.decision);
-  const missingRefs = okDecision && c.decidedBy && c.decidedBy.length ? missingDecidedBy(c.decidedBy, r.decidedBy) : NONE;
   const assumptions = r.assumptions;
   const assumed = strict && assumptions.length > 0;
   const pass = okDecision && missingRefs.length === 0 && !assumed;
