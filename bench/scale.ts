@@ -241,7 +241,7 @@ export function writeProject(dir: string, cases: number, variant: Variant = 'pla
 // ---------------------------------------------------------------------------------------------
 // measuring
 
-interface Measure {
+export interface Measure {
   wallMs: number;
   /** user + system CPU of the child (from /usr/bin/time -v), NaN without it. */
   cpuMs: number;
@@ -254,7 +254,7 @@ interface Measure {
 const HAS_TIME = existsSync('/usr/bin/time');
 
 /** Runs `program args` (under /usr/bin/time -v when present) and reads what it reports. */
-function measure(program: string, args: string[], cwd: string): Measure {
+export function measure(program: string, args: string[], cwd: string): Measure {
   const cmd = HAS_TIME ? '/usr/bin/time' : program;
   const argv = HAS_TIME ? ['-v', program, ...args] : args;
   const t0 = performance.now();
@@ -285,13 +285,13 @@ function measure(program: string, args: string[], cwd: string): Measure {
   return { wallMs, cpuMs, rssMB: rssKB / 1024, code: r.status ?? -1, profile, summary };
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-function table(rows: (string | number)[][]): string {
+export function table(rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map(String));
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   return cells.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
