@@ -254,9 +254,13 @@ describe('synthesizing the seed suites under scenarios/', () => {
     const r = await synthOrExplain(undefined);
     expect(r.model.notDeployed.map((x) => x.name).sort()).toEqual(['Developers-A', 'gotcha1-common-mistake', 'policy-a-developers', 'policy-b-production', 'Production'].sort());
     expect(r.gate.entries.filter((e) => e.status !== 'verified')).toEqual([]);
-    expect(r.gate.entries.find((e) => e.key === 'policy:force-mfa-pasted-verbatim')!.proofs.map((p) => p.case)).toEqual([
-      'the published text pasted verbatim still lets the user create a virtual MFA device without MFA',
-    ]);
+    // the pasted principal's cases that it allows or explicitly denies prove it (removed, they
+    // would be implicitly denied); its implicitDeny cases do not
+    const proofs = r.gate.entries.find((e) => e.key === 'policy:force-mfa-pasted-verbatim')!.proofs.map((p) => p.case);
+    expect(proofs).toContain('the published text pasted verbatim still lets the user create a virtual MFA device without MFA');
+    expect(proofs).toContain('on user/$jane.dev without MFA, the pasted Deny blocks the rest');
+    expect(proofs).not.toContain('the published text pasted verbatim does not block calls made through an AWS service');
+    expect(proofs.every((c) => c.includes('pasted'))).toBe(true);
     // without the list, the gate refuses exactly those items
     const e = await synthesize({ root: repo, outdir: join(tmp.dir, `seed${n++}`), notDeployed: new Map(), ...quiet }).then(
       () => undefined,
