@@ -7,9 +7,14 @@ import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { mutantsOf, mutationTargets, runMutants, type MutationTarget } from '../../src/analysis/mutate.ts';
 import { lineDiff } from '../../src/analysis/mutate-format.ts';
+import type { IO } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
 import { loadSuites } from '../../src/scenario/loader.ts';
+import { loadPropertyChecker } from '../../src/scenario/runner.ts';
 import { runMain } from '../cli/in-process.ts';
 import { ACCOUNT, project } from '../cli/project.ts';
+
+const repo = join(import.meta.dirname, '../..');
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -197,5 +202,71 @@ describe('the command', () => {
     expect(survivor.killingCase.suite).toBe('scenarios/weak.yaml');
     expect((await runMain(['mutate', '--operator', 'nope'], dir)).code).toBe(2);
     expect(readFileSync(join(dir, 'policies/read.json'), 'utf8')).toBe(JSON.stringify(S3, null, 2)); // never written
+  });
+});
+
+describe('the command: user mistakes and progress', () => {
+  it('suites that fail unmutated, a bad --min-score or path: exit 2 with one clear line', async () => {
+    const failing = weakProject('  - {name: wrong, principal: ann, action: s3:PutObject, resource: "arn:aws:s3:::team/a", expect: allowed}\n');
+    const r = await runMain(['mutate'], failing);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mutation testing needs passing suites, and Weak › wrong fails on the policies as they are: run iamspec test and fix it first');
+    expect(r.stdout).toBe('');
+    const dir = weakProject();
+    expect(await runMain(['mutate', '--min-score', 'ninety'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('--min-score takes a percentage from 0 to 100 (got "ninety")') });
+    expect(await runMain(['mutate', 'nowhere/'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('nowhere/: no such file or directory') });
+  });
+
+  it('progress goes to stderr (a live line on a terminal, cleared at the end), never to stdout; --quiet drops it', async () => {
+    const dir = weakProject();
+    const run = async (args: string[]) => {
+      const out = { stdout: '', stderr: '' };
+      const io: IO = { stdout: { write: (t: string) => ((out.stdout += t), true) }, stderr: { isTTY: true, write: (t: string) => ((out.stderr += t), true) }, cwd: dir, env: {} };
+      return { code: await main(args, io), ...out };
+    };
+    const r = await run(['mutate', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^\r\u001b\[K {2}running 1 \/ 5 mutants/);
+    expect(r.stderr.endsWith('\r\u001b[K')).toBe(true);
+    expect(JSON.parse(r.stdout).summary.mutants).toBe(5);
+    expect((await run(['mutate', '--quiet'])).stderr).toBe('');
+  });
+});
+
+// The seed suites (README "Mutation testing", the seed table): every mutant the suites let
+// survive is one of the equivalent mutants README explains, and no enumerated request tells it
+// apart from the original. A new survivor needs a case (or an entry here and in README).
+describe('the seed suites', () => {
+  it('kill every mutant but the 19 equivalent ones README explains (cases, then properties)', async () => {
+    const r = runMutants(loadSuites(['scenarios'], { cwd: repo }), { cwd: repo, checkProperty: await loadPropertyChecker() });
+    const survivors = r.results.filter((x) => x.status === 'survived');
+    expect(survivors.map((x) => `${x.mutant.target.file.split('/').pop()}: ${x.mutant.description}`).sort()).toEqual(
+      [
+        'gotcha1-common-mistake.json: Effect Allow → Deny',
+        'pettracker-shared-bucket-policy.json: Resource arn:aws:s3:::pettracker-shared/* → *',
+        'policy-a-developers.json: Action s3:* → *',
+        'force-mfa-pasted-verbatim.json: Effect Allow → Deny',
+        'force-mfa-pasted-verbatim.json: statement removed',
+        'force-mfa-pasted-verbatim.json: Condition removed',
+        'force-mfa-pasted-verbatim.json: NotAction iam:ListMFADevices removed',
+        'force-mfa-pasted-verbatim.json: NotAction iam:ListVirtualMFADevices removed',
+        'force-mfa-pasted-verbatim.json: NotAction sts:GetSessionToken removed',
+        'force-mfa.json: Effect Allow → Deny',
+        'force-mfa.json: statement removed',
+        'force-mfa.json: Condition removed',
+        'force-mfa.json: NotAction iam:ListMFADevices removed',
+        'force-mfa.json: NotAction iam:ListVirtualMFADevices removed',
+        'force-mfa.json: NotAction sts:GetSessionToken removed',
+        'mfa-enforcement.json: NotAction sts:GetSessionToken removed',
+        'sensitive-bucket-string-equals.json: StringEquals → StringLike',
+        'enforce-mfa-policy.json: Resource arn:aws:iam::*:mfa/* → *',
+        'enforce-mfa-policy.json: NotAction sts:GetSessionToken removed',
+      ].sort(),
+    );
+    expect(survivors.filter((x) => x.killingCase !== undefined)).toEqual([]);
+    // the flipped or removed statement is AllowViewAccountInfo, the condition the MFA-only Deactivate's
+    expect(new Set(survivors.filter((x) => /Effect|statement removed/.test(x.mutant.description) && x.mutant.target.file.includes('force-mfa')).map((x) => x.mutant.statement))).toEqual(new Set(['#0 AllowViewAccountInfo']));
+    expect(new Set(survivors.filter((x) => x.mutant.operator === 'drop-condition').map((x) => x.mutant.statement))).toEqual(new Set(['#8 AllowUserToDeactivateTheirOwnMFAOnlyWhenUsingMFA']));
+    expect(r.summary).toMatchObject({ mutants: 305, killed: 265, survived: 19, invalid: 21, score: 93.3 });
   });
 });
