@@ -74,9 +74,10 @@ export function formatMutatePretty(r: MutationReport, opts: { color: boolean }):
     out.push(p.bold(`Surviving mutants (${survivors.length}): the suites pass with these mistakes in the policies`), '');
     for (const x of survivors) out.push(survivor(x, p), '');
   }
-  const score = `mutation score ${s.score}% (${s.killed} killed, ${s.survived} survived of ${s.killed + s.survived})`;
+  const counted = s.killed + s.survived;
+  const score = counted ? `mutation score ${s.score}% (${s.killed} killed, ${s.survived} survived of ${counted})` : 'no mutation score (no mutant counted)';
   out.push(
-    `${s.survived ? p.yellow(score) : p.green(score)}; ${s.mutants} mutants of ${s.targets} ${s.targets === 1 ? 'policy' : 'policies'}` +
+    `${s.survived || !counted ? p.yellow(score) : p.green(score)}; ${s.mutants} mutants of ${s.targets} ${s.targets === 1 ? 'policy' : 'policies'}` +
       (s.invalid ? `, ${s.invalid} invalid (the policy no longer validates: not counted)` : ''),
   );
   return `${out.join('\n')}\n`;

@@ -243,7 +243,8 @@ Options:
   --quiet             no progress on stderr
   -h, --help          this help
 
-Exit codes: 0 done (and the score is at least --min-score) · 1 below --min-score · 2 the input
+Exit codes: 0 done (and the score is at least --min-score) · 1 below --min-score, or nothing
+was mutated (no policy of their own, no operator applies) · 2 the input
 could not be used (bad suite or policy, or a case that fails on the policies as they are) ·
 3 internal error.
 `;

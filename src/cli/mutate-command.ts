@@ -57,8 +57,20 @@ export async function mutateCommand(argv: string[], io: IO): Promise<number> {
   const text = format === 'json' ? formatMutateJson(report) : formatMutatePretty(report, { color: !o.output && useColor(io.stdout, io.env) });
   if (o.output) writeOut(resolve(io.cwd, o.output), text);
   else io.stdout.write(text);
-  if (min !== undefined && report.summary.score < min) {
-    io.stderr.write(`iamspec: mutation score ${report.summary.score}% is below --min-score ${min}%\n`);
+  const s = report.summary;
+  if (s.killed + s.survived === 0) {
+    // A score over no mutant would read as 100 %: like a test run that checks nothing, it fails.
+    const why =
+      s.targets === 0
+        ? 'the suites use no policy of their own (AWS managed policies are not mutated)'
+        : s.mutants === 0
+          ? `no ${operators ? 'selected ' : ''}operator applies to the ${s.targets} ${s.targets === 1 ? 'policy' : 'policies'}`
+          : `all ${s.mutants} mutants were invalid`;
+    io.stderr.write(`iamspec: nothing was mutated: ${why}; a run that checks nothing fails (exit 1)\n`);
+    return EXIT.failed;
+  }
+  if (min !== undefined && s.score < min) {
+    io.stderr.write(`iamspec: mutation score ${s.score}% is below --min-score ${min}%\n`);
     return EXIT.failed;
   }
   return EXIT.ok;

@@ -217,6 +217,24 @@ describe('the command: user mistakes and progress', () => {
     expect(await runMain(['mutate', 'nowhere/'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('nowhere/: no such file or directory') });
   });
 
+  it('nothing to mutate is exit 1 with the reason, never a 100 % score', async () => {
+    const dir = weakProject();
+    const r = await runMain(['mutate', '--operator', 'change-date'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('no mutation score (no mutant counted); 0 mutants of 1 policy');
+    expect(r.stderr).toContain('iamspec: nothing was mutated: no selected operator applies to the 1 policy; a run that checks nothing fails (exit 1)');
+    const managed = project({
+      admin: `suite: Managed
+policies: {admin: "arn:aws:iam::aws:policy/AdministratorAccess"}
+principals: {ann: {arn: "arn:aws:iam::${ACCOUNT}:user/ann", policies: [admin]}}
+cases:
+  - {name: admin reads, principal: ann, action: s3:GetObject, resource: "arn:aws:s3:::team/a", expect: allowed}
+`,
+    });
+    dirs.push(managed);
+    expect(await runMain(['mutate'], managed)).toMatchObject({ code: 1, stderr: expect.stringContaining('the suites use no policy of their own (AWS managed policies are not mutated)') });
+  });
+
   it('progress goes to stderr (a live line on a terminal, cleared at the end), never to stdout; --quiet drops it', async () => {
     const dir = weakProject();
     const run = async (args: string[]) => {
