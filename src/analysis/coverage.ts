@@ -12,7 +12,7 @@
 // false, or absent (an empty value list counts as absent, spec §4.2). Property checks sample
 // random requests and are not counted: coverage is what the example cases pin down.
 
-import { explain } from '../engine/decide.ts';
+import { explain } from '../engine/evaluate.ts';
 import type { CompiledPolicy, CompiledStatement } from '../engine/compile.ts';
 import type { PolicySet } from '../engine/decide.ts';
 import type { StatementRef } from '../engine/types.ts';

@@ -11,7 +11,8 @@
 // Items are the deployable kinds of stacks/model.ts, keyed `kind:name`: `policy` (an identity
 // policy or permissions boundary), `group`, `scp`, `rcp`.
 
-import { applicability, evaluate } from '../engine/decide.ts';
+import { applicability } from '../engine/decide.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import { refName, type Decision } from '../engine/types.ts';
 import type { Case, Suite, SuiteOrganization } from '../scenario/model.ts';
 import { resolverFor } from '../scenario/resolve.ts';

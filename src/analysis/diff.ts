@@ -8,7 +8,7 @@
 // reachable from it, and nothing suite-wide changed (resources and their policies, organization,
 // VPC endpoints, default context).
 
-import { evaluate } from '../engine/decide.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import { refName, type Decision, type StatementRef } from '../engine/types.ts';
 import type { ContextValue } from '../engine/request.ts';
 import { contextValueToYaml, type YamlContextValue } from '../scenario/context.ts';

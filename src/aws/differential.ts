@@ -3,7 +3,7 @@
 // `actual`/`pass` are the simulator's (that is what `--against aws` tests); `local` and `aws` carry
 // the detail, and disagreements are listed first.
 
-import { evaluate } from '../engine/decide.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import { refName, type Decision } from '../engine/types.ts';
 import type { CaseResult, Report } from '../scenario/report.ts';
 import { SuiteError, type Case, type Suite } from '../scenario/model.ts';

@@ -2,7 +2,8 @@
 // request against policy files (--policy …, --principal, --action, --resource, --context …).
 
 import { compilePolicy, type CompiledPolicy } from '../engine/compile.ts';
-import { compilePolicySet, explain } from '../engine/decide.ts';
+import { compilePolicySet } from '../engine/decide.ts';
+import { explain } from '../engine/evaluate.ts';
 import { makeRequest, type ContextValue } from '../engine/request.ts';
 import type { Explanation } from '../engine/types.ts';
 import { formatFinding } from '../policy/index.ts';

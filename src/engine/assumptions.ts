@@ -10,13 +10,12 @@
 // the gate read the other way (`Alternatives`).
 
 import type { AssumptionId } from './assumption-rules.ts';
-import type { CompiledStatement } from './compile.ts';
+import { resourceMatches, type CompiledStatement } from './compile.ts';
 import {
   applicability,
   conclude,
   newScan,
   principalMatch,
-  resourceMatches,
   resourcePolicyRequired,
   type Alternatives,
   type Applicability,

@@ -7,6 +7,7 @@ import { compileActionMatcher, type ActionMatcher } from './action.ts';
 import { compileCondition, type CompiledCondition } from './conditions.ts';
 import { compilePrincipal, type PrincipalMatcher } from './principal.ts';
 import { compileResourceMatcher, type ResourceMatcher } from './resource.ts';
+import type { Request } from './request.ts';
 import type { StatementRef } from './types.ts';
 
 export interface CompiledStatement {
@@ -17,6 +18,8 @@ export interface CompiledStatement {
   /** null: no Resource element (a resource policy's statement applies to its own resource). */
   resource: ResourceMatcher | null;
   notResource: boolean;
+  /** Whether Resource/NotResource matches depends on the request's context (policy variables): tested per request, never remembered. */
+  resourceReadsContext: boolean;
   /** null: no Principal element (identity-style policies). */
   principal: PrincipalMatcher | null;
   notPrincipal: boolean;
@@ -84,6 +87,7 @@ function compileStatement(policy: Policy, s: Statement, variables: boolean, leve
     notAction: !s.action && !!s.notAction,
     resource,
     notResource: !s.resource && !!s.notResource,
+    resourceReadsContext: resource !== null && !resource.contextFree,
     principal: principal ? compilePrincipal(principal) : null,
     notPrincipal: !s.principal && !!s.notPrincipal,
     condition,
@@ -107,11 +111,51 @@ function writtenKeys(s: Statement, variables: boolean): Map<string, string> {
   return out;
 }
 
+/** Does the statement's Resource (or NotResource) element match the request's resource? */
+export function resourceMatches(s: CompiledStatement, req: Request): boolean {
+  return s.resource === null || s.resource.test(req) !== s.notResource;
+}
+
+/** The statements whose Resource element may match the request: all that read the context, and the others that match. */
+function resourceFilter(statements: readonly CompiledStatement[], req: Request): readonly CompiledStatement[] {
+  let kept: CompiledStatement[] | null = null;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.resourceReadsContext || resourceMatches(s, req)) kept?.push(s);
+    else kept ??= statements.slice(0, i);
+  }
+  return kept ?? statements;
+}
+
 // ---- statement index ----
 
 const NONE: readonly CompiledStatement[] = [];
 /** Distinct actions remembered per index before the memo starts over (bounds memory). */
 const MEMO_LIMIT = 4096;
+/** Distinct resources remembered per action before that action's memo starts over. */
+const RESOURCE_MEMO_LIMIT = 1024;
+
+/**
+ * One action's statements and, per resource, those whose Resource element can match it: the first
+ * resource in a slot of its own, a map once a second one is asked about. Remembering pays only when
+ * resources repeat; when an action's requests keep naming new resources (a suite with an object key
+ * per case) the memo turns itself off for that action and callers test every Resource element.
+ */
+interface ActionMemo {
+  statements: readonly CompiledStatement[];
+  /** null until a resource is asked about. */
+  resource: string | null;
+  list: readonly CompiledStatement[];
+  byResource: Map<string, readonly CompiledStatement[]> | null;
+  hits: number;
+  misses: number;
+  /** Resources rarely repeat for this action: remember nothing more. */
+  off: boolean;
+}
+
+/** Misses before the memo judges whether resources repeat, and the hit share it needs to stay on. */
+const MEMO_TRIAL = 64;
+const MEMO_MIN_HITS = 0.25;
 
 function push<K>(map: Map<K, CompiledStatement[]>, key: K, s: CompiledStatement): void {
   const list = map.get(key);
@@ -130,7 +174,7 @@ export class StatementIndex {
   private readonly exact = new Map<string, CompiledStatement[]>();
   private readonly glob = new Map<string, CompiledStatement[]>();
   private readonly anyService: CompiledStatement[] = [];
-  private readonly memo = new Map<string, CompiledStatement[]>();
+  private readonly memo = new Map<string, ActionMemo>();
   readonly all: CompiledStatement[];
 
   constructor(statements: CompiledStatement[]) {
@@ -153,14 +197,53 @@ export class StatementIndex {
    * first use per action and remembered: a suite asks about few distinct actions, many times.
    */
   matching(actionLower: string, service: string): readonly CompiledStatement[] {
-    let list = this.memo.get(actionLower);
-    if (list === undefined) {
-      list = [...(this.exact.get(actionLower) ?? NONE)];
+    return this.actionMemo(actionLower, service).statements;
+  }
+
+  private actionMemo(actionLower: string, service: string): ActionMemo {
+    let memo = this.memo.get(actionLower);
+    if (memo === undefined) {
+      const list = [...(this.exact.get(actionLower) ?? NONE)];
       for (const s of this.forService(service)) if (s.action.test(actionLower)) list.push(s);
       for (const s of this.anyService) if (s.action.test(actionLower) !== s.notAction) list.push(s);
       if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(actionLower, list);
+      memo = { statements: list, resource: null, list, byResource: null, hits: 0, misses: 0, off: false };
+      this.memo.set(actionLower, memo);
     }
+    return memo;
+  }
+
+  /**
+   * The statements `matching` the request's action, less those whose Resource element cannot
+   * match its resource. Resource elements without policy variables are tested once per (action,
+   * resource) and remembered, since suites ask about few resources many times (with different
+   * contexts, principals, properties' samples); statements with variables stay in the list, marked
+   * `resourceReadsContext`, for the caller to test against this request's context. null: the memo
+   * is off for this action (see ActionMemo): use `matching` and test every Resource element.
+   */
+  forRequest(req: Request): readonly CompiledStatement[] | null {
+    const memo = this.actionMemo(req.actionLower, req.service);
+    if (memo.off) return null;
+    const resource = req.resource;
+    if (memo.resource === resource || memo.statements.length === 0) return memo.list;
+    if (memo.resource === null) {
+      memo.resource = resource;
+      return (memo.list = resourceFilter(memo.statements, req));
+    }
+    let list = memo.byResource?.get(resource);
+    if (list !== undefined) {
+      memo.hits++;
+      return list;
+    }
+    if (++memo.misses >= MEMO_TRIAL && memo.hits < memo.misses * MEMO_MIN_HITS) {
+      memo.off = true;
+      memo.byResource = null;
+      return null;
+    }
+    list = resourceFilter(memo.statements, req);
+    memo.byResource ??= new Map();
+    if (memo.byResource.size >= RESOURCE_MEMO_LIMIT) memo.byResource.clear();
+    memo.byResource.set(resource, list);
     return list;
   }
 

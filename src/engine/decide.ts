@@ -1,27 +1,19 @@
 // The decision flow of spec §1.7 over every policy type. Two phases:
 //   1. scan: every applicable policy group is matched against the request, collecting matching
-//      Deny and Allow statements (fast path: only statements indexed under the request's service;
+//      Deny and Allow statements (fast path: only statements whose Action matches, less those whose
+//      variable-free Resource cannot, remembered per action and resource by StatementIndex;
 //      traced path: every statement, recording why each did not match);
 //   2. conclude: a pure function of the scan that walks the gates in AWS's order.
-// Both paths share `conclude`, so the explanation can never disagree with the decision.
+// Both paths share `conclude`, so the explanation can never disagree with the decision. The entry
+// points `evaluate` and `explain` are in evaluate.ts.
 
 import { catalog } from '../catalog/index.ts';
 import type { CompiledPolicy, CompiledStatement } from './compile.ts';
-import { StatementIndex } from './compile.ts';
+import { resourceMatches, StatementIndex } from './compile.ts';
 import { stronger, type PrincipalMatch } from './principal.ts';
-import type { AssumptionId } from './assumption-rules.ts';
-import { assumptionsOf } from './assumptions.ts';
 import type { AwsRuling } from './aws-rules.ts';
 import type { Principal, Request } from './request.ts';
-import type {
-  Decision,
-  EvaluationResult,
-  Explanation,
-  Gate,
-  StatementMiss,
-  StatementRef,
-  StatementTrace,
-} from './types.ts';
+import type { Decision, Gate, StatementMiss, StatementTrace } from './types.ts';
 
 export interface PolicySetInput {
   /** Identity policies: the user's own and its groups', or the role's. */
@@ -164,10 +156,6 @@ function actionMatches(s: CompiledStatement, req: Request): boolean {
   return s.action.test(req.actionLower) !== s.notAction;
 }
 
-export function resourceMatches(s: CompiledStatement, req: Request): boolean {
-  return s.resource === null || s.resource.test(req) !== s.notResource;
-}
-
 /**
  * How a resource-policy statement applies to the caller. For Allow: the strength of the match.
  * For Deny with NotPrincipal: it applies unless the caller is excluded — and always applies to a
@@ -206,8 +194,20 @@ function visit(list: readonly CompiledStatement[], req: Request, denies: Compile
   }
 }
 
+/** Visits statements whose Action is known to match and whose Resource does unless it reads the context (StatementIndex.forRequest). */
+function visitFiltered(list: readonly CompiledStatement[], req: Request, denies: CompiledStatement[], allows: CompiledStatement[]): void {
+  const ctx = req.context;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    if (s.resourceReadsContext && !resourceMatches(s, req)) continue;
+    if (s.condition === null || s.condition.test(ctx)) (s.deny ? denies : allows).push(s);
+  }
+}
+
 function visitGroup(idx: StatementIndex, req: Request, denies: CompiledStatement[], allows: CompiledStatement[]): void {
-  visit(idx.matching(req.actionLower, req.service), req, denies, allows);
+  const filtered = idx.forRequest(req);
+  if (filtered !== null) visitFiltered(filtered, req, denies, allows);
+  else visit(idx.matching(req.actionLower, req.service), req, denies, allows);
 }
 
 /** SCP/RCP levels: denies are swept together, Allows are kept per level (every level must allow). */
@@ -247,7 +247,7 @@ function visitEndpoint(list: readonly CompiledStatement[], req: Request, scan: S
   }
 }
 
-function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
+export function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
   const scan = newScan();
   if (app.identity) visitGroup(set.identity, req, scan.denies, scan.identityAllows);
   if (app.boundary) visitGroup(set.boundary!, req, scan.denies, scan.boundaryAllows);
@@ -481,17 +481,17 @@ function missOf(s: CompiledStatement, req: Request): StatementMiss | null {
   return null;
 }
 
-interface Traced {
+export interface Traced {
   scan: Scan;
   traces: StatementTrace[];
   missing: MissingKeys;
 }
 
 /** Missing context keys: lower-cased key → as the policy wrote it. */
-type MissingKeys = Map<string, string>;
+export type MissingKeys = Map<string, string>;
 
 /** The missing keys as written, in the order of their lower-cased forms (stable for reports). */
-function missingNames(missing: MissingKeys): string[] {
+export function missingNames(missing: MissingKeys): string[] {
   return [...missing.keys()].sort().map((k) => missing.get(k)!);
 }
 
@@ -537,7 +537,7 @@ export function missingContext(req: Request, set: PolicySet): string[] {
 
 const NO_KEYS: string[] = Object.freeze([]) as unknown as string[];
 
-function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
+export function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   const scan = newScan();
   const traces: StatementTrace[] = [];
   const missing: MissingKeys = new Map();
@@ -591,50 +591,4 @@ function tracedScan(req: Request, set: PolicySet, app: Applicability): Traced {
   if (app.scp) traceLevels(set.scps, scan.scpAllows);
   if (app.rcp) traceLevels(set.rcps, scan.rcpAllows);
   return { scan, traces, missing };
-}
-
-/** The full explanation: every applicable statement, the gates, and missing context keys. */
-export function explain(req: Request, set: PolicySet): Explanation {
-  const app = applicability(req, set);
-  const { scan, traces, missing } = tracedScan(req, set, app);
-  const c = conclude(req, set, app, scan, []);
-  return {
-    decision: c.decision,
-    reason: c.reason,
-    decidedBy: c.decidedBy.map((s) => s.ref),
-    gates: c.gates,
-    statements: traces,
-    missingContext: missingNames(missing),
-    assumptions: assumptionsOf(req, set),
-  };
-}
-
-/** Decides one request. The decision and decidedBy are computed now; the explanation on demand. */
-export function evaluate(req: Request, set: PolicySet): EvaluationResult {
-  const app = applicability(req, set);
-  const c = conclude(req, set, app, fastScan(req, set, app), null);
-  return new Result(req, set, c.decision, c.decidedBy.map(refOf));
-}
-
-function refOf(s: CompiledStatement): StatementRef {
-  return s.ref;
-}
-
-class Result implements EvaluationResult {
-  private cached: Explanation | undefined;
-  constructor(
-    private readonly req: Request,
-    private readonly set: PolicySet,
-    readonly decision: Decision,
-    readonly decidedBy: StatementRef[],
-  ) {}
-  get explanation(): Explanation {
-    return (this.cached ??= explain(this.req, this.set));
-  }
-  get missingContext(): string[] {
-    return this.cached ? this.cached.missingContext : missingContext(this.req, this.set);
-  }
-  get assumptions(): AssumptionId[] {
-    return this.cached ? this.cached.assumptions : assumptionsOf(this.req, this.set);
-  }
 }

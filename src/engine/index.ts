@@ -1,6 +1,7 @@
 // The engine's public surface: compile once, evaluate many.
 export { compilePolicy, compileParsedPolicy, type CompiledPolicy, type CompiledStatement, type CompileOptions } from './compile.ts';
-export { applicability, compilePolicySet, evaluate, explain, missingContext, PolicySet, type Applicability, type PolicySetInput } from './decide.ts';
+export { applicability, compilePolicySet, missingContext, PolicySet, type Applicability, type PolicySetInput } from './decide.ts';
+export { evaluate, explain } from './evaluate.ts';
 export {
   makeRequest,
   parsePrincipal,

@@ -192,6 +192,8 @@ export interface ResourceMatcher {
   alternatives(req: Request, negated: boolean): [AssumptionId, boolean][];
   /** An entry's policy variable has no value in the request. */
   unresolved(req: Request): boolean;
+  /** `test` reads only the request's resource (no policy variables): its answer can be remembered per resource. */
+  readonly contextFree: boolean;
 }
 
 type Entry =
@@ -230,6 +232,7 @@ class CompiledResourceMatcher implements ResourceMatcher {
   /** ARN patterns without variables, and with them. */
   private readonly fixed: ArnPattern[] = [];
   private readonly templated: { pattern: ArnPattern; template: CompiledTemplate }[] = [];
+  readonly contextFree: boolean;
 
   constructor(
     readonly patterns: string[],
@@ -247,6 +250,7 @@ class CompiledResourceMatcher implements ResourceMatcher {
       else if (e.template === null) this.fixed.push(e.pattern);
       else this.templated.push({ pattern: e.pattern, template: e.template });
     }
+    this.contextFree = this.templated.length === 0;
   }
 
   test(req: Request): boolean {

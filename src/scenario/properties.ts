@@ -15,7 +15,7 @@
 
 import fc from 'fast-check';
 import { catalog, contextTypeForKey } from '../catalog/index.ts';
-import { evaluate } from '../engine/decide.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import { hasWildcard } from '../engine/glob.ts';
 import type { ContextValue } from '../engine/request.ts';
 import { refName, type Decision, type EvaluationResult } from '../engine/types.ts';

@@ -7,7 +7,7 @@
 //    explanation is computed only for failures and kept beside the report (RunReport.details) for
 //    the reporters, never in the JSON contract.
 
-import { evaluate } from '../engine/decide.ts';
+import { evaluate } from '../engine/evaluate.ts';
 import { refName, type EvaluationResult, type Explanation, type StatementRef } from '../engine/types.ts';
 import { displayPath } from '../display-path.ts';
 import type { Case, PropertySpec, SourceRef, Suite } from './model.ts';

@@ -12,7 +12,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compilePolicy, type CompiledPolicy } from '../../src/engine/compile.ts';
-import { compilePolicySet, evaluate, explain } from '../../src/engine/decide.ts';
+import { compilePolicySet } from '../../src/engine/decide.ts';
+import { evaluate, explain } from '../../src/engine/evaluate.ts';
 import { makeRequest, parsePrincipal, type ContextType, type ContextValue } from '../../src/engine/request.ts';
 import type { Decision } from '../../src/engine/types.ts';
 import { catalog } from '../../src/catalog/index.ts';

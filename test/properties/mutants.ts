@@ -73,7 +73,7 @@ export const MUTANTS: readonly Mutant[] = [
     id: 'first-match-wins',
     defect: 'statements are evaluated in order and the first matching one decides (fast path)',
     file: 'decide.ts',
-    edits: [['(s.condition === null || s.condition.test(ctx))) (s.deny ? denies : allows).push(s);', '(s.condition === null || s.condition.test(ctx))) { (s.deny ? denies : allows).push(s); return; }']],
+    edits: [['    if (s.condition === null || s.condition.test(ctx)) (s.deny ? denies : allows).push(s);', '    if (s.condition === null || s.condition.test(ctx)) { (s.deny ? denies : allows).push(s); return; }']],
     caughtBy: ['deny-wins', 'allow-keeps-deny', 'order-irrelevant', 'reference', 'fast-vs-explain'],
   },
   {
@@ -138,7 +138,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     id: 'not-resource-as-resource',
     defect: 'NotResource is treated as Resource',
-    file: 'decide.ts',
+    file: 'compile.ts',
     edits: [['  return s.resource === null || s.resource.test(req) !== s.notResource;', '  return s.resource === null || s.resource.test(req);']],
     caughtBy: ['reference', 'deny-wins'],
   },
@@ -213,6 +213,13 @@ export const MUTANTS: readonly Mutant[] = [
     file: 'decide.ts',
     edits: [['        const failure = s.condition?.firstFailure(ctx) ?? null;', '        const failure = null;']],
     caughtBy: ['fast-vs-explain'],
+  },
+  {
+    id: 'resource-memo-ignores-variables',
+    defect: 'the per-(action, resource) memo also remembers Resource elements with policy variables, so the first request\'s context decides for later ones',
+    file: 'compile.ts',
+    edits: [['    resourceReadsContext: resource !== null && !resource.contextFree,', '    resourceReadsContext: false,']],
+    caughtBy: ['fast-vs-explain', 'reference'],
   },
   {
     id: 'resources-case-insensitive',

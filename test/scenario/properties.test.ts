@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/engine/decide.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { compileGlob } from '../../src/engine/glob.ts';
 import type { Case, PropertySpec, Suite } from '../../src/scenario/model.ts';
 import { SuiteError } from '../../src/scenario/model.ts';

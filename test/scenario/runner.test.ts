@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/engine/decide.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { SuiteError, type Suite } from '../../src/scenario/model.ts';
 import { caseRequest, resolverFor } from '../../src/scenario/resolve.ts';
 import {
