@@ -93,6 +93,8 @@ export class Glob {
   private readonly prefix: string | null;
   /** The pattern ends with a wildcard `*` (used for short ARN patterns, spec §3.2). */
   readonly endsWithStar: boolean;
+  /** Plain text every match starts with (up to the first wildcard or slot; '' if none): a cheap first test. */
+  readonly lead: string;
   readonly hasSlots: boolean;
 
   constructor(tokens: readonly GlobToken[], fold = false) {
@@ -148,6 +150,7 @@ export class Glob {
     flushSegment();
     this.endsWithStar = lastWasStar;
     this.hasSlots = segs.some((g) => g.hasSlots);
+    this.lead = leadOf(segs[0]!);
     if (stars === 0) {
       this.only = segs[0]!;
       this.head = this.tail = null;
@@ -209,6 +212,13 @@ export class Glob {
     if (exact !== null) return s === exact;
     return this.matchRange(s, 0, s.length, slots);
   }
+}
+
+function leadOf(seg: Segment): string {
+  const first = seg.items[0];
+  if (first === undefined || 'slot' in first) return '';
+  const wild = first.mask === null ? -1 : first.mask.indexOf(1);
+  return wild < 0 ? first.text : first.text.slice(0, wild);
 }
 
 function makeSegment(items: Item[]): Segment {

@@ -99,6 +99,11 @@ export class ArnPattern {
   readonly short: boolean;
   /** The first five components when all are plain text (`arn:aws:s3:::`): one compare with the ARN's head. */
   private readonly head: string | null;
+  /**
+   * Plain text the resource component starts with (`instance/`, `home-bucket/home/`; '' if none).
+   * Most patterns a request meets name another resource type: this rejects them with one compare.
+   */
+  private readonly lead: string;
 
   /** `components`: the pattern's tokens already split at its first five colons. */
   constructor(components: GlobToken[][]) {
@@ -110,11 +115,18 @@ export class ArnPattern {
     this.rest = this.short ? last : null;
     const first5 = this.comps.slice(0, 5);
     this.head = !this.short && first5.every((c) => typeof c === 'string') ? `${first5.join(':')}:` : null;
+    this.lead = this.short ? '' : globs[5]!.lead;
+  }
+
+  /** Cheap: false when the ARN's resource component cannot match (before filling slots, which costs more). */
+  mayMatch(a: ParsedArn): boolean {
+    return a.resource.startsWith(this.lead);
   }
 
   /** Matches a parsed ARN; `slots` supplies variable values. */
   matchArn(a: ParsedArn, slots: readonly string[] = NO_SLOTS): boolean {
     if (this.rest !== null) return this.usable && this.matchShort(a, slots);
+    if (!a.resource.startsWith(this.lead)) return false;
     const c = this.comps;
     if (this.head !== null) return a.head === this.head && componentMatches(c[5]!, a.resource, slots);
     // The most selective components first: the service, the account, the resource.
@@ -266,7 +278,7 @@ class CompiledResourceMatcher implements ResourceMatcher {
     const templated = this.templated;
     for (let i = 0; i < templated.length; i++) {
       const t = templated[i]!;
-      if (fillSlots(t.template, req.context) && t.pattern.matchArn(arn, t.template.slots)) return true;
+      if (t.pattern.mayMatch(arn) && fillSlots(t.template, req.context) && t.pattern.matchArn(arn, t.template.slots)) return true;
     }
     return false;
   }
