@@ -653,7 +653,7 @@ const globCaseArb = fc.record({
 
 export const globAgrees: Invariant<{ tokens: GlobToken[]; slot: string; input: string; ignoreCase: boolean }> = {
   id: 'glob',
-  title: 'glob matching (with literals and variable slots) agrees with a naive backtracking matcher',
+  title: 'glob matching (with literals and variable slots) agrees with a naive backtracking matcher, and every match starts with the glob\'s lead',
   runs: 3000,
   property: (engine) =>
     fc.property(globCaseArb, ({ tokens, slot, input, ignoreCase }) => {
@@ -663,8 +663,11 @@ export const globAgrees: Invariant<{ tokens: GlobToken[]; slot: string; input: s
       );
       const expected = refGlob(chars, ignoreCase ? input.toLowerCase() : input, ignoreCase);
       const g = new engine.glob.Glob(tokens, ignoreCase);
-      const got = g.match(ignoreCase ? input.toLowerCase() : input, [ignoreCase ? slot.toLowerCase() : slot]);
+      const subject = ignoreCase ? input.toLowerCase() : input;
+      const got = g.match(subject, [ignoreCase ? slot.toLowerCase() : slot]);
       check(got === expected, () => `Glob ${JSON.stringify(tokens)} (slot ${JSON.stringify(slot)}) on ${JSON.stringify(input)}: ${got}, naive ${expected}`);
+      // ArnPattern rejects by `lead` before matching: every match must start with it.
+      check(!got || subject.startsWith(g.lead), () => `Glob ${JSON.stringify(tokens)} matches ${JSON.stringify(subject)}, which does not start with its lead ${JSON.stringify(g.lead)}`);
       const plain = tokens.filter((t): t is string => typeof t === 'string').join('');
       const viaCompile = engine.glob.compileGlob(plain, { ignoreCase })(input);
       const naive = refGlobString(plain, input, ignoreCase);
