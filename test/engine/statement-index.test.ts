@@ -2,8 +2,11 @@
 // alike whether a resource was seen before, seen under another context, or never, and whether the
 // memo is still on for the action or has turned itself off because resources keep changing.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compilePolicySet, evaluate, explain, makeRequest, type PolicySet } from '../../src/engine/index.ts';
+import { actionPatternArb, conditionArb, prng, recase, requestArb, resourcePatternArb, worldArb } from '../properties/arbitraries.ts';
+import { compileWorld, realEngine, runs, SEED, TIMEOUT } from '../properties/harness.ts';
 import { id, str } from './helpers.ts';
 
 const ACCOUNT = '123456789012';
@@ -72,4 +75,61 @@ describe('the per-resource memo of the fast path', () => {
     const r = evaluate(again, set);
     expect({ decision: r.decision, decidedBy: r.decidedBy.map((s) => s.sid) }).toEqual(reference(again));
   });
+});
+
+// Action patterns the index files under a service, under every service, or tests per request.
+const ACTION_PATTERNS = ['*', 's3:*', 'iam:Get*', 's3:Get*', 'ec2:Describe*', 'iam:*MFA*', '*:Get*', 'S3:getobject', 'IAM:GetUser', 's3:PutObject', 'kms:Decrypt'];
+
+const identityDocArb = fc
+  .array(
+    fc.record({
+      effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+      notAction: fc.integer({ min: 0, max: 99 }),
+      actions: fc.array(fc.oneof(fc.constantFrom(...ACTION_PATTERNS), actionPatternArb), { minLength: 1, maxLength: 3 }),
+      notResource: fc.integer({ min: 0, max: 99 }),
+      resources: fc.array(resourcePatternArb, { minLength: 1, maxLength: 3 }),
+      condition: fc.option(conditionArb, { freq: 2, nil: undefined }),
+    }),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map((statements) => ({
+    Version: '2012-10-17',
+    Statement: statements.map((s) => ({
+      Effect: s.effect,
+      [s.notAction < 25 ? 'NotAction' : 'Action']: s.actions,
+      [s.notResource < 25 ? 'NotResource' : 'Resource']: s.resources,
+      ...(s.condition ? { Condition: s.condition } : {}),
+    })),
+  }));
+
+describe('the indexed fast path agrees with the unindexed traced path (property)', () => {
+  it('requests that repeat an action (in any case) and a resource under other callers and contexts decide as explain, which tests every statement', () => {
+    const arb = fc.record({
+      world: worldArb(),
+      extra: fc.array(identityDocArb, { minLength: 1, maxLength: 3 }),
+      pairs: fc.array(requestArb(), { minLength: 1, maxLength: 4 }),
+      variants: fc.array(fc.tuple(fc.nat(), requestArb(), fc.nat()), { minLength: 4, maxLength: 24 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ world, extra, pairs, variants }) => {
+        const w = { ...world, identity: [...world.identity, ...extra.map((doc, i) => ({ name: `extra${i}`, type: 'identity' as const, doc }))] };
+        const set = compileWorld(realEngine, w);
+        const requests = variants.map(([pick, other, seed]) => {
+          const pair = pairs[pick % pairs.length]!;
+          return { ...other, action: recase(pair.action, prng(seed)), resource: pair.resource };
+        });
+        // Twice over: the second pass meets every (action, resource) already remembered.
+        for (const input of [...requests, ...requests]) {
+          const req = makeRequest(input);
+          const fast = evaluate(req, set);
+          const traced = explain(req, set);
+          const label = JSON.stringify(input);
+          expect(fast.decision, label).toBe(traced.decision);
+          expect(fast.decidedBy, label).toEqual(traced.decidedBy);
+          expect(fast.missingContext, label).toEqual(traced.missingContext);
+        }
+      }),
+      { seed: SEED, numRuns: runs(150) },
+    );
+  }, TIMEOUT);
 });
