@@ -171,17 +171,26 @@ export function principalMatch(s: CompiledStatement, p: Principal, hasBoundary: 
 // The fast path allocates no closures (tsx wraps every closure creation in a naming helper, and
 // the evaluator's inner loop runs millions of times): plain functions over a fresh Scan.
 
-export function newScan(): Scan {
+/** Stands for the list of a policy group the request does not meet (frozen: a push would throw). */
+const UNUSED = Object.freeze([]) as unknown as CompiledStatement[];
+const NO_LEVELS = Object.freeze([]) as unknown as CompiledStatement[][];
+
+/**
+ * A fresh Scan. Given the request's applicability, the groups that cannot add to it share one
+ * frozen empty list, so the fast path allocates only the lists it may fill.
+ */
+export function newScan(app?: Applicability, set?: PolicySet): Scan {
+  const every = app === undefined;
   return {
     denies: [],
-    identityAllows: [],
-    boundaryAllows: [],
-    sessionAllows: [],
-    resourceAllows: [],
+    identityAllows: every || app.identity ? [] : UNUSED,
+    boundaryAllows: every || app.boundary ? [] : UNUSED,
+    sessionAllows: every || (app.session && set!.session !== null) ? [] : UNUSED,
+    resourceAllows: every || set!.resource !== null ? [] : UNUSED,
     endpointAllows: null,
     rbp: 'none',
-    scpAllows: [],
-    rcpAllows: [],
+    scpAllows: every || app.scp ? [] : NO_LEVELS,
+    rcpAllows: every || app.rcp ? [] : NO_LEVELS,
   };
 }
 
@@ -248,7 +257,7 @@ function visitEndpoint(list: readonly CompiledStatement[], req: Request, scan: S
 }
 
 export function fastScan(req: Request, set: PolicySet, app: Applicability): Scan {
-  const scan = newScan();
+  const scan = newScan(app, set);
   if (app.identity) visitGroup(set.identity, req, scan.denies, scan.identityAllows);
   if (app.boundary) visitGroup(set.boundary!, req, scan.denies, scan.boundaryAllows);
   if (app.session && set.session) visitGroup(set.session, req, scan.denies, scan.sessionAllows);
