@@ -150,7 +150,8 @@ export class Glob {
     flushSegment();
     this.endsWithStar = lastWasStar;
     this.hasSlots = segs.some((g) => g.hasSlots);
-    this.lead = leadOf(segs[0]!);
+    // Case-folded globs match other spellings of the text: no lead to compare with.
+    this.lead = fold ? '' : leadOf(segs[0]!);
     if (stars === 0) {
       this.only = segs[0]!;
       this.head = this.tail = null;
